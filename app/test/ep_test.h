@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright 2026 The ep-dma authors
+ */
+
+#ifndef EP_TEST_H
+#define EP_TEST_H
+
+/*
+ * Minimal test harness shared by the functional test programs.
+ *
+ * Each test program prints one line per case, "PASS <suite>/<case>",
+ * "FAIL <suite>/<case>" or "SKIP <suite>/<case>", and exits non-zero when a
+ * case failed; devtools/run-tests.sh sums those lines over every program.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#define EP_TEST_SKIPPED 77
+
+/* Fail the current case with a message saying what and where. */
+#define EP_TEST_ASSERT(cond, ...) do { \
+	if (!(cond)) { \
+		printf("  %s:%d: assertion '%s' failed: ", __FILE__, __LINE__, \
+			#cond); \
+		printf(__VA_ARGS__); \
+		printf("\n"); \
+		return -1; \
+	} \
+} while (0)
+
+#define EP_TEST_ASSERT_EQ(a, b, ...) do { \
+	long long ep_a_ = (long long)(a), ep_b_ = (long long)(b); \
+	if (ep_a_ != ep_b_) { \
+		printf("  %s:%d: %s == %s failed (%lld != %lld): ", __FILE__, \
+			__LINE__, #a, #b, ep_a_, ep_b_); \
+		printf(__VA_ARGS__); \
+		printf("\n"); \
+		return -1; \
+	} \
+} while (0)
+
+struct ep_test_case {
+	const char *name;
+	int (*fn)(void);  /* 0 pass, EP_TEST_SKIPPED skip, anything else fail */
+};
+
+/* Run cases; returns the number of failures. 'filter' (may be NULL) selects
+ * cases whose name contains it.
+ */
+static inline int
+ep_test_run(const char *suite, const struct ep_test_case *cases,
+		unsigned int n, const char *filter)
+{
+	unsigned int i, failed = 0;
+
+	for (i = 0; i < n; i++) {
+		int rc;
+
+		if (filter != NULL && strstr(cases[i].name, filter) == NULL)
+			continue;
+		fflush(stdout);
+		rc = cases[i].fn();
+		printf("%s %s/%s\n", rc == 0 ? "PASS" :
+			rc == EP_TEST_SKIPPED ? "SKIP" : "FAIL",
+			suite, cases[i].name);
+		fflush(stdout);
+		if (rc != 0 && rc != EP_TEST_SKIPPED)
+			failed++;
+	}
+	return failed;
+}
+
+#endif /* EP_TEST_H */

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright 2026 The ep-dma authors
+ */
+
+#ifndef RTE_EP_MODEL_H
+#define RTE_EP_MODEL_H
+
+/**
+ * @file
+ * Software model of a DesignWare PCIe endpoint function that delegates
+ * eDMA/HDMA channels to its host (the "PCI DMA function", pci-epf-dma).
+ *
+ * The model creates, in process memory, the host-visible face of the
+ * function: its BARs (metadata blob, DMA register window, one descriptor
+ * window per delegated channel), endpoint-local memory, and a DMA engine
+ * running in its own thread that walks the linked lists the host writes.
+ * A host driver reaches it only through the BAR mappings returned by
+ * rte_ep_model_bar_get(), exactly as it reaches silicon.
+ *
+ * Configuration is a "key=value,..." string (rte_kvargs syntax); every key
+ * is documented in doc/guides/ep_model/ep_model.rst.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Number of BARs of a PCI function. */
+#define RTE_EP_MODEL_NUM_BARS 6
+
+/** Channel direction, named as the DesignWare databook does. */
+enum rte_ep_model_dir {
+	/** "Write" channel: endpoint memory to host memory. */
+	RTE_EP_MODEL_DIR_WR = 0,
+	/** "Read" channel: host memory to endpoint memory. */
+	RTE_EP_MODEL_DIR_RD = 1,
+};
+
+/** DesignWare register map formats (metadata LAYOUT_DATA). */
+enum rte_ep_model_map_format {
+	RTE_EP_MODEL_MF_EDMA_LEGACY = 0x0, /**< offered only to test rejection */
+	RTE_EP_MODEL_MF_EDMA_UNROLL = 0x1,
+	RTE_EP_MODEL_MF_HDMA_COMPAT = 0x5,
+	RTE_EP_MODEL_MF_HDMA_NATIVE = 0x7,
+};
+
+/** Opaque model instance. */
+struct rte_ep_model;
+
+/** A BAR as the host sees it once mapped. */
+struct rte_ep_model_bar {
+	void *addr;    /**< host virtual address of BAR offset 0 */
+	uint64_t len;  /**< BAR length in bytes; 0 when the BAR is absent */
+};
+
+/** Static facts about a model instance. */
+struct rte_ep_model_info {
+	const char *name;            /**< instance name */
+	enum rte_ep_model_map_format map_format;
+	uint8_t func_num;            /**< requester function number it expects */
+	uint8_t wr_delegated;        /**< delegated write channels (prefix) */
+	uint8_t rd_delegated;        /**< delegated read channels (prefix) */
+	uint8_t wr_hw;               /**< write channels the hardware has */
+	uint8_t rd_hw;               /**< read channels the hardware has */
+	uint8_t metadata_bar;        /**< BAR holding the PEDM blob */
+	void *ep_mem;                /**< host pointer to endpoint memory */
+	uint64_t ep_mem_addr;        /**< endpoint-local base of that memory */
+	uint64_t ep_mem_size;        /**< its size in bytes */
+	uint64_t outbound_base;      /**< endpoint-local base of the outbound
+				      *   window to host memory, 0 if none */
+	uint64_t outbound_size;      /**< its size, 0 if none */
+	bool threaded;               /**< engine runs in its own thread */
+};
+
+/** Counters of what the engine did. */
+struct rte_ep_model_stats {
+	uint64_t elements;        /**< data elements completed */
+	uint64_t bytes;           /**< payload bytes moved */
+	uint64_t doorbells;       /**< doorbells the engine acted on */
+	uint64_t doorbells_lost;  /**< doorbells dropped by the quirk */
+	uint64_t aborts;          /**< channel aborts (any cause) */
+	uint64_t host_writes;     /**< register writes observed from the host */
+	uint64_t violations;      /**< host writes outside what was delegated */
+};
+
+/**
+ * Create a model instance.
+ *
+ * @param name
+ *   Unique instance name (a simulation vdev uses its own name).
+ * @param args
+ *   "key=value,..." configuration; NULL or "" for defaults.
+ * @return
+ *   The instance, or NULL with rte_errno set (EINVAL for a bad key or value,
+ *   EEXIST for a duplicate name, ENOMEM); the reason is logged naming the
+ *   key and value.
+ */
+struct rte_ep_model *rte_ep_model_create(const char *name, const char *args);
+
+/**
+ * Release the function as the endpoint's unbind does: quiesce the channels,
+ * clear HOST_REQ and READY, stop the engine, free everything.
+ */
+void rte_ep_model_destroy(struct rte_ep_model *m);
+
+/** Find an instance by name; NULL if there is none. */
+struct rte_ep_model *rte_ep_model_find(const char *name);
+
+/**
+ * NULL-terminated list of the configuration keys the model accepts, so that
+ * a caller sharing a devargs string can tell its own keys from the model's.
+ */
+extern const char *const rte_ep_model_keys[];
+
+/** Get a BAR. @return 0, or -ENOENT if the BAR is absent, -EINVAL. */
+int rte_ep_model_bar_get(const struct rte_ep_model *m, unsigned int bar,
+		struct rte_ep_model_bar *out);
+
+/** Get the static facts of an instance. @return 0 or -EINVAL. */
+int rte_ep_model_info_get(const struct rte_ep_model *m,
+		struct rte_ep_model_info *info);
+
+/**
+ * Host pointer for [ep_addr, ep_addr + len) of endpoint memory, or NULL when
+ * the range is not wholly inside it. For tests and apps that fill or check
+ * endpoint-side buffers.
+ */
+void *rte_ep_model_ep_ptr(const struct rte_ep_model *m, uint64_t ep_addr,
+		uint64_t len);
+
+/**
+ * Run one pass of the engine from the caller's thread: notice register
+ * writes, advance the handshake, process at most one element per running
+ * channel. Only for instances created with "thread=0" (deterministic tests).
+ * @return number of elements processed, or -EBUSY when the engine runs in
+ * its own thread.
+ */
+int rte_ep_model_poll(struct rte_ep_model *m);
+
+/**
+ * Advance the model's clock (thread=0 only): pending timed events (the
+ * handshake poll period, scheduled link events) are evaluated against the
+ * model clock, which in thread=0 mode moves only through this call, so
+ * timing tests are deterministic. @return 0 or -EBUSY.
+ */
+int rte_ep_model_advance_us(struct rte_ep_model *m, uint64_t us);
+
+/** Get the engine counters. */
+int rte_ep_model_stats_get(const struct rte_ep_model *m,
+		struct rte_ep_model_stats *stats);
+
+/** Number of host writes outside what was delegated since creation/clear. */
+uint64_t rte_ep_model_violations(const struct rte_ep_model *m);
+
+/**
+ * Readable description of recorded violation idx (the first few are kept),
+ * e.g. "write 0x00000001 to 0x00c wr_engine_en: direction WR not delegated".
+ * @return 0, or -ENOENT when idx is beyond the recorded ones.
+ */
+int rte_ep_model_violation_get(const struct rte_ep_model *m, unsigned int idx,
+		char *buf, size_t len);
+
+/** Forget recorded violations. */
+void rte_ep_model_violations_clear(struct rte_ep_model *m);
+
+/**
+ * Fault injection: abort the nth data element (0 = the next one) that
+ * channel (dir, ch) processes from now on, as a completer abort would.
+ */
+int rte_ep_model_inject_abort(struct rte_ep_model *m, enum rte_ep_model_dir dir,
+		unsigned int ch, uint32_t nth);
+
+/**
+ * Fault injection: let the nth data element (0 = the next one) of channel
+ * (dir, ch) complete normally but flip one byte of its destination, as
+ * silent corruption on the link would. For testing data verification.
+ */
+int rte_ep_model_inject_corruption(struct rte_ep_model *m,
+		enum rte_ep_model_dir dir, unsigned int ch, uint32_t nth);
+
+/**
+ * Link down (up=false): READY drops, running channels stop, and while the
+ * link is down every host read of any BAR returns all-ones. Link up: the
+ * engine comes back reset (channel registers cleared, LLP 0), HOST_REQ is
+ * kept, and READY returns on the model's next handshake poll.
+ */
+int rte_ep_model_link_set(struct rte_ep_model *m, bool up);
+
+/** Drop (false) or restore (true) READY without a link event. */
+int rte_ep_model_ready_set(struct rte_ep_model *m, bool ready);
+
+/**
+ * Timing: per-element latency in nanoseconds and a bandwidth limit in bytes
+ * per second (0 = unlimited). Both default to 0 (as fast as memcpy).
+ */
+int rte_ep_model_timing_set(struct rte_ep_model *m, uint64_t element_ns,
+		uint64_t bytes_per_sec);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_EP_MODEL_H */

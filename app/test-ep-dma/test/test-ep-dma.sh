@@ -1,0 +1,327 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Tests of dpdk-test-ep-dma (suite test_ep_dma): short runs of the app on
+# dma_skeleton and on the simulated endpoint (dma_dw_edma_sim vdev), checking
+# exit statuses, table and CSV contents, verification, error reporting,
+# interactive mode and Ctrl-C. Prints "PASS|FAIL|SKIP test_ep_dma/<case>".
+#
+# Usage: test-ep-dma.sh <path to dpdk-test-ep-dma> [case-filter]
+set -uo pipefail
+
+APP=${1:?usage: $0 <dpdk-test-ep-dma> [filter]}
+FILTER=${2:-}
+SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
+DOC=$SRCDIR/../../doc/guides/tools/test_ep_dma.rst
+WORK=$(mktemp -d /tmp/test-ep-dma.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+# One EAL lcore: the second core is left to the skeleton's copy thread and
+# the model's engine thread. --no-shconf: no shared run-time files, so runs
+# do not collide with other DPDK processes on the machine.
+EAL=(-l 0 --no-shconf --no-telemetry --no-huge --iova-mode=va -m 256 --no-pci
+	--log-level=lib.eal:error --log-level=pmd.dma.skeleton:error
+	--log-level=lib.telemetry:error)
+SKEL=--vdev=dma_skeleton0
+SIM=dma_dw_edma_sim0
+# The model's engine thread inherits the main lcore's affinity unless
+# pinned: put it on core 1, away from the polling lcore.
+SIMX=,cpu=1
+failed=0
+out=
+
+# The documented CSV columns, in order.
+CSV_COLUMNS=device,dir,size,burst,sg,inflight,jobs,bytes,seconds,mjobs_per_s,gbytes_per_s,cycles_per_job,enq_cycles,sub_cycles,cpl_cycles,idle_polls,lat_min_ns,lat_med_ns,lat_p99_ns,lat_max_ns,doorbells_per_job,mmio_reads_per_job,errors,mismatches
+
+note() { echo "  $*"; }
+
+# run <name> <timeout> <eal/app args...>: output in $WORK/<name>.out, rc in $rc
+run() {
+	local name=$1 t=$2
+	shift 2
+	out=$WORK/$name.out
+	timeout --kill-after=5 "$t" "$APP" "$@" >"$out" 2>&1 </dev/null
+	rc=$?
+}
+
+show_out() { sed 's/^/  | /' "$out" | tail -n 25; }
+
+# csv_field <file> <row-match-awk-cond> <column-name>: values, one a line
+csv_col() {
+	awk -F, -v col="$3" -v cond="$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) idx[$i] = i; next }
+		{ if (cond == "" || $1 ~ cond) print $(idx[col]) }' "$1"
+}
+
+sim_available() {
+	[ -n "${SIM_OK:-}" ] && return "$SIM_OK"
+	printf 'list\nquit\n' | timeout 30 "$APP" "${EAL[@]}" \
+		"--vdev=$SIM,wr=1,rd=1$SIMX" -- -i >"$WORK/sim-probe.out" 2>&1
+	if grep -Eq ' (mem2dev|dev2mem) ' "$WORK/sim-probe.out"; then
+		SIM_OK=0
+	else
+		SIM_OK=1
+	fi
+	return "$SIM_OK"
+}
+
+# ---- cases --------------------------------------------------------------
+
+t_skeleton_verify() {
+	run skel 60 "${EAL[@]}" $SKEL -- --jobs 20000 --size 64,4096 --verify \
+		--progress 0
+	[ "$rc" = 0 ] || { note "rc=$rc"; show_out; return 1; }
+	[ "$(grep -c '^dma_skeleton0 .*mem2mem' "$out")" = 2 ] ||
+		{ note "expected 2 result rows"; show_out; return 1; }
+	awk '/^dma_skeleton0 / { if ($6 != 20000 || $NF != 0) bad = 1 }
+		END { exit bad }' "$out" ||
+		{ note "jobs or errors column wrong"; show_out; return 1; }
+}
+
+t_skeleton_sg_rejected() {
+	# dma_skeleton has no copy_sg: the app must refuse, naming the device.
+	run skelsg 60 "${EAL[@]}" $SKEL -- --jobs 100 --sg 4 --progress 0
+	[ "$rc" != 0 ] && grep -q 'dma_skeleton0: --sg 4 not supported' "$out" ||
+		{ note "rc=$rc"; show_out; return 1; }
+}
+
+t_bad_option() {
+	run badopt 30 "${EAL[@]}" $SKEL -- --dir sideways
+	[ "$rc" != 0 ] && grep -q "invalid --dir 'sideways'" "$out" ||
+		{ note "rc=$rc"; show_out; return 1; }
+	run baddev 30 "${EAL[@]}" $SKEL -- --dev nosuchdev --jobs 10
+	[ "$rc" != 0 ] && grep -q "unknown dmadev 'nosuchdev'" "$out" ||
+		{ note "rc=$rc"; show_out; return 1; }
+}
+
+t_csv_columns() {
+	local csv=$WORK/out.csv
+	run csv 60 "${EAL[@]}" $SKEL -- --jobs 5000 --size 64,256,1024 \
+		--latency --csv "$csv" --progress 0
+	[ "$rc" = 0 ] || { note "rc=$rc"; show_out; return 1; }
+	[ "$(head -n 1 "$csv")" = "$CSV_COLUMNS" ] ||
+		{ note "header: $(head -n 1 "$csv")"; return 1; }
+	[ "$(wc -l <"$csv")" = 4 ] || { note "expected 3 rows"; cat "$csv"; return 1; }
+	# every row has every column; jobs and sizes as asked; latency filled
+	awk -F, -v n="$(echo "$CSV_COLUMNS" | tr ',' '\n' | wc -l)" '
+		NR > 1 && (NF != n || $7 != 5000 || $17 == "" || $19 == "" ||
+			$23 != 0) { bad = 1 }
+		END { exit bad }' "$csv" || { note "bad rows"; cat "$csv"; return 1; }
+	[ "$(csv_col "$csv" "" size | tr '\n' ' ')" = "64 256 1024 " ] ||
+		{ note "sizes"; cat "$csv"; return 1; }
+	# the guide documents every column
+	if [ -f "$DOC" ]; then
+		local c
+		for c in $(echo "$CSV_COLUMNS" | tr ',' ' '); do
+			grep -q "\`\`$c\`\`" "$DOC" ||
+				{ note "column $c not documented in $DOC"; return 1; }
+		done
+	fi
+}
+
+t_interactive() {
+	out=$WORK/inter.out
+	printf '%s\n' 'help' 'list' 'show info 0' 'set size 64,512' \
+		'set jobs 3000' 'set verify on' 'set burst 8' 'set sg 99' \
+		'show config' 'start' 'wait' 'show results' 'show stats 0' \
+		'set duration 30' 'start' 'stop' 'show results' 'quit' |
+		timeout --kill-after=5 60 "$APP" "${EAL[@]}" $SKEL -- -i \
+		--progress 0 >"$out" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] || { note "rc=$rc"; show_out; return 1; }
+	local want
+	for want in 'dma_skeleton0' 'capabilities: mem2mem' 'size = 64,512' \
+			"invalid --sg '99'" 'verify     on' 'run finished' \
+			'submitted 6000 completed 6000 errors 0' 'stopped' \
+			'burst      8'; do
+		grep -qF -- "$want" "$out" || { note "missing '$want'"; show_out; return 1; }
+	done
+	# first run: two rows of 3000 jobs; the stopped run printed a table too
+	[ "$(grep -Ec '^dma_skeleton0 +mem2mem +(64|512) +8 +1 +3000 ' "$out")" -ge 4 ] ||
+		{ note "result rows"; show_out; return 1; }
+}
+
+t_sigint() {
+	out=$WORK/sigint.out
+	"$APP" "${EAL[@]}" $SKEL -- --duration 60 --progress 100 \
+		>"$out" 2>&1 </dev/null &
+	local pid=$! i
+	# wait (bounded) for traffic to show, then Ctrl-C
+	for i in $(seq 1 200); do
+		grep -q 'Mjobs/s' "$out" && break
+		sleep 0.05
+	done
+	kill -INT "$pid"
+	for i in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid"
+		note "did not stop within 5 s of SIGINT"
+		return 1
+	fi
+	wait "$pid"
+	rc=$?
+	[ "$rc" = 0 ] && grep -q 'stopped by signal' "$out" &&
+		grep -q '^dma_skeleton0 ' "$out" || { note "rc=$rc"; show_out; return 1; }
+}
+
+t_lcore_map() {
+	run lmap 60 -l 0,1 "${EAL[@]:2}" $SKEL -- --lcore-map 1@dma_skeleton0 \
+		--jobs 20000 --verify --progress 0
+	[ "$rc" = 0 ] && grep -Eq '^dma_skeleton0 .* 20000 ' "$out" ||
+		{ note "rc=$rc"; show_out; return 1; }
+	run lmapbad 60 "${EAL[@]}" $SKEL -- --lcore-map 1@dma_skeleton0 --jobs 10
+	[ "$rc" != 0 ] && grep -q 'lcore 1 is not enabled' "$out" ||
+		{ note "rc=$rc"; show_out; return 1; }
+}
+
+# simulated endpoint: one case per direction, verification on
+sim_dir_case() { # name vdev-args dir rows
+	local name=$1 vargs=$2 dir=$3 rows=$4 csv=$WORK/$1.csv
+	sim_available || return 77
+	run "$name" 60 "${EAL[@]}" "--vdev=$SIM,$vargs$SIMX" -- --dir "$dir" \
+		--size 64,4096 --jobs 2000 --burst 16 --verify --csv "$csv" \
+		--progress 0
+	[ "$rc" = 0 ] || { note "rc=$rc"; show_out; return 1; }
+	[ "$(grep -c "^$SIM-.*,$dir," "$csv")" = "$rows" ] ||
+		{ note "expected $rows $dir rows"; cat "$csv"; return 1; }
+	awk -F, 'NR > 1 && $1 != "total" && ($7 != 2000 || $23 != 0 ||
+		$21 == "" || $22 == "") { bad = 1 } END { exit bad }' "$csv" ||
+		{ note "jobs/errors/counters wrong"; cat "$csv"; return 1; }
+}
+
+t_sim_mem2dev_verify() { sim_dir_case m2d "wr=0,rd=2" mem2dev 4; }
+t_sim_dev2mem_verify() { sim_dir_case d2m "wr=2,rd=0" dev2mem 4; }
+t_sim_mem2mem_verify() {
+	sim_dir_case m2m "wr=1,rd=1,outbound=0x1000000000000" mem2mem 4
+}
+
+t_sim_auto_both() {
+	# auto: each channel in its own direction, all four at once
+	sim_available || return 77
+	run auto 60 "${EAL[@]}" "--vdev=$SIM,wr=2,rd=2$SIMX" -- --duration 0.2 \
+		--size 1024 --verify --progress 0
+	[ "$rc" = 0 ] || { note "rc=$rc"; show_out; return 1; }
+	[ "$(grep -Ec ' (mem2dev|dev2mem) +1024 ' "$out")" = 4 ] &&
+		grep -Eq '^total ' "$out" || { note "rows"; show_out; return 1; }
+}
+
+t_sim_corruption_caught() {
+	sim_available || return 77
+	run corrupt 60 "${EAL[@]}" "--vdev=$SIM,wr=0,rd=1,corrupt=rd0:5$SIMX" -- \
+		--size 256 --jobs 100 --burst 4 --verify --progress 0
+	[ "$rc" != 0 ] || { note "corruption not caught (rc=0)"; show_out; return 1; }
+	grep -Eq 'verification failed: job 5 \(size 256\) offset [0-9]+' "$out" ||
+		{ note "no mismatch report naming job 5"; show_out; return 1; }
+	grep -q 'FAILED' "$out" || { note "no FAILED line"; show_out; return 1; }
+}
+
+t_sim_abort_reported() {
+	sim_available || return 77
+	run abort 60 "${EAL[@]}" "--vdev=$SIM,wr=1,rd=0,abort=wr0:7$SIMX" -- \
+		--size 128 --jobs 50 --burst 1 --verify --progress 0
+	[ "$rc" != 0 ] && grep -Eq 'job 7 \(size 128\) failed with status' "$out" ||
+		{ note "rc=$rc"; show_out; return 1; }
+}
+
+t_sim_stuck_device_no_hang() {
+	# a 1 s per element engine: the device fails on the timeout, the run
+	# ends, the skeleton beside it still completes
+	sim_available || return 77
+	local t0=$SECONDS
+	run stuck 60 "${EAL[@]}" "--vdev=$SIM,wr=1,rd=0,element_ns=1000000000" \
+		$SKEL -- --size 64 --jobs 2000 --timeout 200 --progress 0
+	[ "$rc" != 0 ] && grep -q 'no completion within the timeout' "$out" &&
+		grep -Eq '^dma_skeleton0 .* 2000 ' "$out" ||
+		{ note "rc=$rc"; show_out; return 1; }
+	[ $((SECONDS - t0)) -lt 20 ] || { note "took $((SECONDS - t0)) s"; return 1; }
+}
+
+t_sim_vs_skeleton() {
+	local csv=$WORK/cmp.csv
+	sim_available || return 77
+	run cmp 60 "${EAL[@]}" "--vdev=$SIM,wr=1,rd=1$SIMX" $SKEL -- --size 64,65536 \
+		--duration 0.2 --csv "$csv" --progress 100
+	[ "$rc" = 0 ] || { note "rc=$rc"; show_out; return 1; }
+	grep -q 'Mjobs/s' "$out" || { note "no progress line"; return 1; }
+	[ "$(grep -c '^dma_skeleton0,' "$csv")" = 2 ] &&
+		[ "$(grep -c '^total,' "$csv")" = 2 ] &&
+		[ "$(grep -Ec ',(mem2dev|dev2mem),' "$csv")" -ge 4 ] ||
+		{ note "rows"; cat "$csv"; return 1; }
+	# skeleton has no PMD counters, ours has
+	awk -F, '$1 == "dma_skeleton0" && $21 != "" { bad = 1 }
+		$3 == "mem2dev" && $21 == "" { bad = 1 } END { exit bad }' "$csv" ||
+		{ note "counter columns"; cat "$csv"; return 1; }
+}
+
+t_sim_sg_verify() {
+	sim_available || return 77
+	run sg 60 "${EAL[@]}" "--vdev=$SIM,wr=1,rd=1$SIMX" -- --sg 4 \
+		--size 1000,4096 --jobs 1000 --verify --latency --progress 0
+	[ "$rc" = 0 ] || { note "rc=$rc"; show_out; return 1; }
+	[ "$(grep -Ec '^dma_dw_edma_sim0-(wr|rd)0 .* (1000|4096) +32 +4 +1000 ' "$out")" = 4 ] ||
+		{ note "rows"; show_out; return 1; }
+}
+
+t_sim_interactive() {
+	sim_available || return 77
+	out=$WORK/siminter.out
+	printf '%s\n' 'list' "show info $SIM-rd0" 'set dev *rd0' 'set size 256' \
+		'set jobs 4000' 'set verify on' 'start' 'wait' 'show results' \
+		"show stats $SIM-rd0" 'set duration 30' 'set dev all' 'start' 'stop' \
+		'quit' | timeout --kill-after=5 60 "$APP" "${EAL[@]}" \
+		"--vdev=$SIM,wr=1,rd=1$SIMX" -- -i --progress 0 >"$out" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] || { note "rc=$rc"; show_out; return 1; }
+	local want
+	for want in "$SIM-wr0" 'dw_edma channel dma_dw_edma_sim0 rd0 (mem2dev)' \
+			'run finished' 'submitted 4000 completed 4000 errors 0' \
+			'dw_edma: doorbells' 'model dma_dw_edma_sim0: elements' \
+			'run stopped' 'stopped'; do
+		grep -qF -- "$want" "$out" || { note "missing '$want'"; show_out; return 1; }
+	done
+	[ "$(grep -Ec "^$SIM-rd0 +mem2dev +256 +32 +1 +4000 " "$out")" = 2 ] &&
+		grep -Eq "^$SIM-wr0 +dev2mem +256 " "$out" ||
+		{ note "result rows"; show_out; return 1; }
+}
+
+t_sim_ep_addr_option() {
+	# the hardware options on the simulator: an explicit endpoint buffer
+	# (inside the model's endpoint memory) without a host mapping runs,
+	# unverified, and says so
+	sim_available || return 77
+	run epaddr 60 "${EAL[@]}" "--vdev=$SIM,wr=1,rd=1$SIMX" -- \
+		--ep-addr 0x4100000 --ep-size 0x100000 --jobs 1000 --verify \
+		--progress 0
+	[ "$rc" = 0 ] && grep -q 'rd0: endpoint buffer not mapped on the host (--ep-map), mem2dev not verified' "$out" &&
+		grep -Eq "^$SIM-wr0 +dev2mem +4096 +32 +1 +1000 " "$out" ||
+		{ note "rc=$rc"; show_out; return 1; }
+	run epaddr2 60 "${EAL[@]}" "--vdev=$SIM,wr=1,rd=1$SIMX" -- \
+		--ep-addr 0x4100000 --ep-size 0x1000 --size 8192 --jobs 10
+	[ "$rc" != 0 ] && grep -q 'does not fit in its share of endpoint memory' "$out" ||
+		{ note "rc=$rc"; show_out; return 1; }
+}
+
+cases=(skeleton_verify skeleton_sg_rejected bad_option csv_columns
+	interactive sigint lcore_map sim_mem2dev_verify sim_dev2mem_verify
+	sim_mem2mem_verify sim_auto_both sim_corruption_caught
+	sim_abort_reported sim_stuck_device_no_hang sim_vs_skeleton
+	sim_sg_verify sim_interactive sim_ep_addr_option)
+
+for c in "${cases[@]}"; do
+	if [ -n "$FILTER" ] && [[ "$c" != *"$FILTER"* ]]; then
+		continue
+	fi
+	"t_$c"
+	r=$?
+	if [ "$r" = 0 ]; then
+		echo "PASS test_ep_dma/$c"
+	elif [ "$r" = 77 ]; then
+		echo "SKIP test_ep_dma/$c (simulated endpoint not available)"
+	else
+		echo "FAIL test_ep_dma/$c"
+		failed=$((failed + 1))
+	fi
+done
+[ "$failed" = 0 ]

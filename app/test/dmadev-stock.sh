@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Run DPDK's stock dmadev suite (Debian's /usr/bin/dpdk-test, dmadev_autotest)
+# on the dw_edma driver loaded with -d and a simulated endpoint with an
+# outbound window, so that the MEM_TO_MEM instance tests apply. Prints one
+# PASS/FAIL line per instance and test group.
+#
+# Usage: dmadev-stock.sh <path to librte_dma_dw_edma.so>
+set -u
+drv=${1:?usage: $0 <librte_dma_dw_edma.so>}
+dpdk_test=${DPDK_TEST_BIN:-/usr/bin/dpdk-test}
+if [ ! -x "$dpdk_test" ]; then
+	echo "SKIP stock/dmadev_autotest ($dpdk_test not installed: apt-get install dpdk-dev)"
+	exit 77
+fi
+# Debian's DPDK libraries must serve dpdk-test; our driver finds the model
+# library through its build-tree RUNPATH.
+unset LD_LIBRARY_PATH
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+DPDK_TEST=dmadev_autotest timeout --kill-after=10 600 "$dpdk_test" -d "$drv" \
+	--no-huge --iova-mode=va -m 512 --no-pci --no-shconf \
+	--vdev dma_dw_edma_sim0,wr=1,rd=1,desc_size=16384,outbound=0x1000000000000 \
+	</dev/null >"$log" 2>&1
+rc=$?
+tr '\r' '\n' <"$log" | awk -v rc="$rc" '
+	function close_group(ok) {
+		if (group != "") print (ok ? "PASS" : "FAIL") " stock/" inst "/" group
+		group = ""
+	}
+	/^### Test dmadev instance/ {
+		close_group(1)
+		inst = $0; sub(/.*\[/, "", inst); sub(/\].*/, "", inst)
+		seen[inst] = 1; order[n++] = inst; next
+	}
+	/^### Test dmadev infrastructure/ { api = 1; next }
+	/Running .* Tests/ {
+		close_group(1)
+		group = $0; sub(/.*Running /, "", group); sub(/ Tests.*/, "", group)
+		gsub(/ /, "_", group); next
+	}
+	/Test OK/ { ok = 1 }
+	/Test Failed|Error|error/ { if ($0 !~ /errors expected|Errors: /) bad = 1 }
+	END {
+		close_group(ok && rc == 0)
+		if (api) print ((ok || n > 0) ? "PASS" : "FAIL") " stock/skeleton_api"
+		dw = 0
+		for (i = 0; i < n; i++) if (order[i] ~ /dma_dw_edma_sim0-/) dw++
+		if (dw < 2) print "FAIL stock/dw_edma_instances_found (" dw " of 2)"
+		print ((ok && rc == 0) ? "PASS" : "FAIL") " stock/dmadev_autotest"
+	}'
+if [ "$rc" != 0 ] || ! grep -q "Test OK" "$log"; then
+	echo "---- dpdk-test output (rc=$rc), last 40 lines:"
+	tr '\r' '\n' <"$log" | tail -n 40
+	exit 1
+fi
+exit 0

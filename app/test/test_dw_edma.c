@@ -1,0 +1,806 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright 2026 The ep-dma authors
+ */
+
+/*
+ * Functional tests of the dw_edma PMD on the simulated endpoint, through the
+ * public rte_dma API only (plus rte_pmd_dw_edma for counters and the model
+ * API for endpoint memory, fault injection and violation counts).
+ * Usage: test_dw_edma <EAL args> [-- case-filter]
+ */
+
+#include "test_dw_edma_common.h"
+
+static const char *const layouts[] = { "edma-unroll", "hdma-compat", "hdma-native" };
+#define NB_LAYOUTS RTE_DIM(layouts)
+
+/* Where a job's endpoint side lives: inside the model's endpoint memory. */
+static uint64_t
+ep_addr(const struct t_sim *s, uint64_t off)
+{
+	return s->mi.ep_mem_addr + off;
+}
+
+/*
+ * Run nb jobs of len bytes in bursts of 'burst' on dev; check ids, statuses
+ * and the data byte for byte. *id is the id the next job must get.
+ */
+static int
+run_jobs(struct t_sim *s, int16_t dev, bool m2m, unsigned int nb, uint32_t len,
+		unsigned int burst, uint16_t *id)
+{
+	enum rte_dma_status_code st[256];
+	bool rd = t_is_rd(dev);
+	size_t total = (size_t)nb * len;
+	uint8_t *h1 = t_host_alloc(total), *h2 = t_host_alloc(total);
+	uint8_t *ep = rte_ep_model_ep_ptr(s->m, ep_addr(s, 0), total);
+	uint8_t *src, *dst;
+	unsigned int done = 0, j;
+	int rc = -1;
+
+	if (h1 == NULL || h2 == NULL || ep == NULL || burst > RTE_DIM(st)) {
+		printf("  no buffers for %u x %u\n", nb, len);
+		goto out;
+	}
+	if (m2m) {
+		src = h1;
+		dst = h2;
+	} else {
+		src = rd ? h1 : ep;
+		dst = rd ? ep : h1;
+	}
+	t_fill(src, total, *id);
+	memset(dst, 0, total);
+	while (done < nb) {
+		unsigned int n = RTE_MIN(burst, nb - done);
+		uint16_t last = 0, got;
+
+		for (j = 0; j < n; j++) {
+			size_t off = (size_t)(done + j) * len;
+			rte_iova_t sa, da;
+			int r;
+
+			if (m2m) {
+				sa = t_iova(h1 + off);
+				da = t_iova(h2 + off);
+			} else if (rd) {
+				sa = t_iova(h1 + off);
+				da = ep_addr(s, off);
+			} else {
+				sa = ep_addr(s, off);
+				da = t_iova(h1 + off);
+			}
+			r = rte_dma_copy(dev, 0, sa, da, len, 0);
+			if (r != *id) {
+				printf("  copy %u returned %d, expected id %u\n", done + j, r, *id);
+				goto out;
+			}
+			(*id)++;
+		}
+		if (rte_dma_submit(dev, 0) != 0)
+			goto out;
+		got = t_collect(dev, n, st, &last);
+		if (got != n) {
+			printf("  burst at %u: %u of %u completions\n", done, got, n);
+			goto out;
+		}
+		if (last != (uint16_t)(*id - 1)) {
+			printf("  last_idx %u, expected %u\n", last, (uint16_t)(*id - 1));
+			goto out;
+		}
+		for (j = 0; j < n; j++)
+			if (st[j] != RTE_DMA_STATUS_SUCCESSFUL) {
+				printf("  job %u status %d\n", done + j, st[j]);
+				goto out;
+			}
+		done += n;
+	}
+	for (j = 0; j < total; j++)
+		if (src[j] != dst[j]) {
+			printf("  data mismatch at byte %u (job %u): 0x%02x != 0x%02x\n", j,
+				j / len, dst[j], src[j]);
+			goto out;
+		}
+	rc = 0;
+out:
+	rte_free(h1);
+	rte_free(h2);
+	return rc;
+}
+
+static const char *
+sim_args(char *buf, size_t len, const char *layout, const char *extra)
+{
+	bool native = strcmp(layout, "hdma-native") == 0;
+
+	/* native delegates a prefix; the others a direction whole */
+	snprintf(buf, len, "layout=%s,wr=%u,rd=%u,outbound=0x1000000000000%s%s", layout,
+		native ? 2 : 2, native ? 1 : 2, extra[0] ? "," : "", extra);
+	return buf;
+}
+
+/* --- probe, naming, info ------------------------------------------------- */
+static int
+t_probe(const char *layout)
+{
+	struct rte_pmd_dw_edma_chan_info ci;
+	struct rte_dma_info info;
+	struct t_sim s;
+	char a[256];
+	int16_t d;
+
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout,
+		"desc_size=8192")), 0, "probe %s", a);
+	d = t_dev(&s, "rd0");
+	EP_TEST_ASSERT(d >= 0, "%s-rd0 missing", s.name);
+	EP_TEST_ASSERT(t_dev(&s, "wr1") >= 0, "wr1 missing");
+	EP_TEST_ASSERT(t_dev(&s, "wr2") < 0, "wr2 should not exist");
+	EP_TEST_ASSERT_EQ(rte_dma_info_get(d, &info), 0, "info");
+	EP_TEST_ASSERT_EQ(info.max_desc, 8192 / 24 - 2, "max_desc from the window");
+	EP_TEST_ASSERT(info.dev_capa & RTE_DMA_CAPA_MEM_TO_DEV, "rd is MEM_TO_DEV");
+	EP_TEST_ASSERT(!(info.dev_capa & RTE_DMA_CAPA_DEV_TO_MEM), "rd not DEV_TO_MEM");
+	EP_TEST_ASSERT(info.dev_capa & RTE_DMA_CAPA_MEM_TO_MEM, "outbound gives m2m");
+	EP_TEST_ASSERT(!(info.dev_capa & RTE_DMA_CAPA_OPS_FILL), "no fill");
+	EP_TEST_ASSERT(info.dev_capa & RTE_DMA_CAPA_HANDLES_ERRORS, "handles errors");
+	EP_TEST_ASSERT_EQ(info.max_vchans, 1, "one vchan");
+	EP_TEST_ASSERT(info.max_sges >= 2, "sg");
+	EP_TEST_ASSERT_EQ(rte_pmd_dw_edma_chan_info_get(d, &ci), 0, "chan info");
+	EP_TEST_ASSERT_EQ(ci.func_num, s.mi.func_num, "function number");
+	EP_TEST_ASSERT_EQ(ci.map_format, s.mi.map_format, "map format");
+	EP_TEST_ASSERT_EQ(ci.hw_ch, 0, "hw_ch");
+	EP_TEST_ASSERT(strcmp(ci.function, s.name) == 0, "function name");
+	d = t_dev(&s, "wr0");
+	EP_TEST_ASSERT_EQ(rte_dma_info_get(d, &info), 0, "info");
+	EP_TEST_ASSERT(info.dev_capa & RTE_DMA_CAPA_DEV_TO_MEM, "wr is DEV_TO_MEM");
+	/* the vchan must not exceed the window; the largest that fits works */
+	{
+		struct rte_dma_conf conf = { .nb_vchans = 1 };
+		struct rte_dma_vchan_conf vc = { .direction = RTE_DMA_DIR_DEV_TO_MEM,
+			.nb_desc = info.max_desc + 1 };
+
+		vc.src_port.port_type = RTE_DMA_PORT_PCIE;
+		EP_TEST_ASSERT_EQ(rte_dma_configure(d, &conf), 0, "configure");
+		EP_TEST_ASSERT(rte_dma_vchan_setup(d, 0, &vc) < 0, "nb_desc beyond window");
+		vc.nb_desc = info.max_desc;
+		EP_TEST_ASSERT_EQ(rte_dma_vchan_setup(d, 0, &vc), 0, "nb_desc = max_desc");
+		vc.direction = RTE_DMA_DIR_MEM_TO_DEV;
+		vc.src_port.port_type = RTE_DMA_PORT_NONE;
+		vc.dst_port.port_type = RTE_DMA_PORT_PCIE;
+		EP_TEST_ASSERT(rte_dma_vchan_setup(d, 0, &vc) < 0, "wrong direction");
+	}
+	return t_sim_close(&s);
+}
+
+/* --- data in both directions and MEM_TO_MEM ------------------------------- */
+static int
+t_data(const char *layout)
+{
+	static const uint32_t lens[] = { 1, 3, 64, 1000, 4096, 65536 };
+	const char *chans[] = { "rd0", "wr0", "wr1" };
+	struct t_sim s;
+	char a[256];
+	unsigned int c, l;
+
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "")), 0, "probe");
+	for (c = 0; c < RTE_DIM(chans); c++) {
+		int16_t d = t_dev(&s, chans[c]);
+		uint16_t id = 0;
+
+		EP_TEST_ASSERT_EQ(t_chan_setup(d, t_is_rd(d) ? RTE_DMA_DIR_MEM_TO_DEV :
+			RTE_DMA_DIR_DEV_TO_MEM, 64), 0, "setup %s", chans[c]);
+		for (l = 0; l < RTE_DIM(lens); l++)
+			EP_TEST_ASSERT_EQ(run_jobs(&s, d, false, 8, lens[l], 8, &id), 0,
+				"%s len %u", chans[c], lens[l]);
+		EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+		/* MEM_TO_MEM through the outbound window on the same channel */
+		EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_MEM, 64), 0, "m2m setup");
+		id = 0;
+		EP_TEST_ASSERT_EQ(run_jobs(&s, d, true, 16, 777, 16, &id), 0, "m2m %s",
+			chans[c]);
+		EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+	}
+	return t_sim_close(&s);
+}
+
+/* --- ring wrap over many laps, uneven bursts -------------------------------- */
+static int
+t_wrap(const char *layout)
+{
+	const char *chans[] = { "rd0", "wr0" };
+	struct t_sim s;
+	char a[256];
+	unsigned int c, i;
+
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "")), 0, "probe");
+	for (c = 0; c < RTE_DIM(chans); c++) {
+		int16_t d = t_dev(&s, chans[c]);
+		uint16_t id = 0;
+
+		EP_TEST_ASSERT_EQ(t_chan_setup(d, t_is_rd(d) ? RTE_DMA_DIR_MEM_TO_DEV :
+			RTE_DMA_DIR_DEV_TO_MEM, 7), 0, "setup");
+		/* 8 data slots: bursts of 1..7 make every lap boundary move */
+		for (i = 0; i < 300; i++)
+			EP_TEST_ASSERT_EQ(run_jobs(&s, d, false, 1 + i % 7, 48 + i % 5,
+				1 + i % 7, &id), 0, "%s round %u", chans[c], i);
+		EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+	}
+	return t_sim_close(&s);
+}
+
+/* --- job id wrap at 65535 --------------------------------------------------- */
+static int
+t_id_wrap(void)
+{
+	struct t_sim s;
+	uint16_t id = 0;
+	unsigned int i;
+	int16_t d;
+
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, "layout=hdma-native,wr=1,rd=1"), 0, "probe");
+	d = t_dev(&s, "rd0");
+	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_DEV, 128), 0, "setup");
+	for (i = 0; i < 70000 / 2000; i++)
+		EP_TEST_ASSERT_EQ(run_jobs(&s, d, false, 2000, 8, 100, &id), 0, "round %u", i);
+	EP_TEST_ASSERT(i * 2000 > 65536, "ids wrapped");
+	EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+	return t_sim_close(&s);
+}
+
+/* --- burst capacity exact, ring full ----------------------------------------- */
+static int
+t_capacity(void)
+{
+	enum rte_dma_status_code st[64];
+	struct rte_dma_sge sg[3], dg[1];
+	uint8_t *h = t_host_alloc(4096);
+	struct t_sim s;
+	unsigned int i;
+	int16_t d;
+
+	EP_TEST_ASSERT(h != NULL, "alloc");
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, "layout=edma-unroll,wr=1,rd=1"), 0, "probe");
+	d = t_dev(&s, "rd0");
+	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_DEV, 32), 0, "setup");
+	for (int round = 0; round < 3; round++) {
+		EP_TEST_ASSERT_EQ(rte_dma_burst_capacity(d, 0), 32, "empty ring");
+		for (i = 0; i < 32; i++) {
+			EP_TEST_ASSERT(rte_dma_copy(d, 0, t_iova(h), ep_addr(&s, 0), 64, 0) >= 0,
+				"copy %u", i);
+			EP_TEST_ASSERT_EQ(rte_dma_burst_capacity(d, 0), 31 - i, "after %u", i);
+		}
+		EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0, t_iova(h), ep_addr(&s, 0), 64, 0), -ENOSPC,
+			"full ring");
+		EP_TEST_ASSERT_EQ(rte_dma_submit(d, 0), 0, "submit");
+		EP_TEST_ASSERT_EQ(t_collect(d, 32, st, NULL), 32, "all complete");
+		for (i = 0; i < 32; i++)
+			EP_TEST_ASSERT_EQ(st[i], RTE_DMA_STATUS_SUCCESSFUL, "job %u", i);
+	}
+	/* an SG job takes one slot per element */
+	for (i = 0; i < 3; i++) {
+		sg[i].addr = t_iova(h + i * 100);
+		sg[i].length = 100;
+	}
+	dg[0].addr = ep_addr(&s, 0);
+	dg[0].length = 300;
+	EP_TEST_ASSERT(rte_dma_copy_sg(d, 0, sg, dg, 3, 1, RTE_DMA_OP_FLAG_SUBMIT) >= 0, "sg");
+	EP_TEST_ASSERT_EQ(rte_dma_burst_capacity(d, 0), 29, "sg uses 3 slots");
+	EP_TEST_ASSERT_EQ(t_collect(d, 1, st, NULL), 1, "sg done");
+	EP_TEST_ASSERT_EQ(rte_dma_burst_capacity(d, 0), 32, "back to full capacity");
+	/* zero length and bad SG are refused */
+	EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0, t_iova(h), ep_addr(&s, 0), 0, 0), -EINVAL, "len 0");
+	dg[0].length = 299;
+	EP_TEST_ASSERT_EQ(rte_dma_copy_sg(d, 0, sg, dg, 3, 1, 0), -EINVAL, "sums differ");
+	EP_TEST_ASSERT_EQ(rte_dma_burst_capacity(d, 0), 32, "nothing taken");
+	EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+	rte_free(h);
+	return t_sim_close(&s);
+}
+
+/* --- completed() vs completed_status() --------------------------------------- */
+static int
+t_completed_api(void)
+{
+	enum rte_dma_status_code st[16];
+	uint8_t *h = t_host_alloc(16 * 64);
+	uint64_t end;
+	struct t_sim s;
+	uint16_t last = 0, n = 0;
+	bool err = true;
+	unsigned int i;
+	int16_t d;
+
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, "layout=hdma-compat,wr=1,rd=1"), 0, "probe");
+	d = t_dev(&s, "wr0");
+	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_DEV_TO_MEM, 32), 0, "setup");
+	/* nothing outstanding: 0 and last_idx is 0xffff before any job */
+	EP_TEST_ASSERT_EQ(rte_dma_completed(d, 0, 4, &last, &err), 0, "none");
+	EP_TEST_ASSERT_EQ(last, 0xffff, "last_idx before the first job");
+	EP_TEST_ASSERT(!err, "no error");
+	for (i = 0; i < 16; i++)
+		EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0, ep_addr(&s, i * 64), t_iova(h + i * 64), 64,
+			i == 15 ? RTE_DMA_OP_FLAG_SUBMIT : 0), (int)i, "copy %u", i);
+	/* completed() in steps of 5, then completed_status() for the rest */
+	end = t_deadline(T_TIMEOUT_MS);
+	while (n < 10 && !t_expired(end)) {
+		uint16_t k = rte_dma_completed(d, 0, RTE_MIN(5, 10 - n), &last, &err);
+
+		EP_TEST_ASSERT(!err, "no error");
+		EP_TEST_ASSERT(k <= 5, "at most asked");
+		n += k;
+		if (k > 0)
+			EP_TEST_ASSERT_EQ(last, n - 1, "last_idx follows");
+	}
+	EP_TEST_ASSERT_EQ(n, 10, "first ten");
+	EP_TEST_ASSERT_EQ(t_collect(d, 6, st, &last), 6, "the rest with status");
+	EP_TEST_ASSERT_EQ(last, 15, "last id");
+	for (i = 0; i < 6; i++)
+		EP_TEST_ASSERT_EQ(st[i], RTE_DMA_STATUS_SUCCESSFUL, "status %u", i);
+	EP_TEST_ASSERT_EQ(rte_dma_completed(d, 0, 4, &last, &err), 0, "empty again");
+	EP_TEST_ASSERT_EQ(last, 15, "last_idx kept when nothing completes");
+	{
+		struct rte_dma_stats stats;
+
+		EP_TEST_ASSERT_EQ(rte_dma_stats_get(d, 0, &stats), 0, "stats");
+		EP_TEST_ASSERT_EQ(stats.submitted, 16, "submitted");
+		EP_TEST_ASSERT_EQ(stats.completed, 16, "completed");
+		EP_TEST_ASSERT_EQ(stats.errors, 0, "errors");
+	}
+	EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+	rte_free(h);
+	return t_sim_close(&s);
+}
+
+/* --- SG with uneven splits --------------------------------------------------- */
+static int
+t_sg(const char *layout)
+{
+	static const uint32_t sl[] = { 100, 1, 4000, 27 };
+	static const uint32_t dl[] = { 50, 3000, 1078 };
+	struct rte_dma_sge sg[RTE_DIM(sl)], dg[RTE_DIM(dl)];
+	struct rte_ep_model_stats ms0, ms1;
+	enum rte_dma_status_code st;
+	uint8_t *h = t_host_alloc(16384);
+	uint8_t *ep;
+	struct t_sim s;
+	uint64_t off;
+	unsigned int i, c;
+	char a[256];
+
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "")), 0, "probe");
+	ep = rte_ep_model_ep_ptr(s.m, ep_addr(&s, 0), 65536);
+	EP_TEST_ASSERT(h != NULL && ep != NULL, "buffers");
+	for (c = 0; c < 2; c++) {
+		int16_t d = t_dev(&s, c == 0 ? "rd0" : "wr0");
+		bool rd = c == 0;
+		uint8_t *src = rd ? h : ep, *dst = rd ? ep : h;
+
+		EP_TEST_ASSERT_EQ(t_chan_setup(d, rd ? RTE_DMA_DIR_MEM_TO_DEV :
+			RTE_DMA_DIR_DEV_TO_MEM, 32), 0, "setup");
+		t_fill(src, 4128 * 2, 77 + c);
+		memset(dst, 0, 4128 * 2);
+		/* sources scattered, destinations scattered with gaps */
+		for (i = 0, off = 0; i < RTE_DIM(sl); off += sl[i] + 8, i++) {
+			sg[i].addr = rd ? t_iova(h + off) : ep_addr(&s, off);
+			sg[i].length = sl[i];
+		}
+		for (i = 0, off = 5000; i < RTE_DIM(dl); off += dl[i] + 16, i++) {
+			dg[i].addr = rd ? ep_addr(&s, off) : t_iova(h + off);
+			dg[i].length = dl[i];
+		}
+		rte_ep_model_stats_get(s.m, &ms0);
+		EP_TEST_ASSERT_EQ(rte_dma_copy_sg(d, 0, sg, dg, RTE_DIM(sl), RTE_DIM(dl),
+			RTE_DMA_OP_FLAG_SUBMIT), 0, "copy_sg");
+		EP_TEST_ASSERT_EQ(t_collect(d, 1, &st, NULL), 1, "done");
+		EP_TEST_ASSERT_EQ(st, RTE_DMA_STATUS_SUCCESSFUL, "status");
+		rte_ep_model_stats_get(s.m, &ms1);
+		/* boundaries {50,100,101,3050,4101,4128}: six elements */
+		EP_TEST_ASSERT_EQ(ms1.elements - ms0.elements, 6, "one element per overlap");
+		{
+			/* gather the source and scatter-compare the destination */
+			uint8_t *flat_s = malloc(4128), *flat_d = malloc(4128);
+			size_t p = 0;
+
+			for (i = 0, off = 0; i < RTE_DIM(sl); off += sl[i] + 8, i++) {
+				memcpy(flat_s + p, src + off, sl[i]);
+				p += sl[i];
+			}
+			for (i = 0, off = 5000, p = 0; i < RTE_DIM(dl); off += dl[i] + 16, i++) {
+				memcpy(flat_d + p, dst + off, dl[i]);
+				p += dl[i];
+			}
+			i = memcmp(flat_s, flat_d, 4128);
+			free(flat_s);
+			free(flat_d);
+			EP_TEST_ASSERT_EQ(i, 0, "sg data");
+			EP_TEST_ASSERT_EQ(dst[5000 + 50], 0, "gap untouched");
+		}
+		EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+	}
+	rte_free(h);
+	return t_sim_close(&s);
+}
+
+/* --- nothing runs before submit ------------------------------------------------ */
+static int
+t_no_run_before_submit(const char *layout)
+{
+	struct rte_ep_model_stats ms0, ms1;
+	enum rte_dma_status_code st[8];
+	uint8_t *h = t_host_alloc(8 * 256), *ep;
+	struct t_sim s;
+	unsigned int i, k;
+	char a[256];
+	int16_t d;
+
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "")), 0, "probe");
+	d = t_dev(&s, "rd0");
+	ep = rte_ep_model_ep_ptr(s.m, ep_addr(&s, 0), 8 * 256);
+	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_DEV, 16), 0, "setup");
+	for (k = 0; k < 20; k++) {
+		t_fill(h, 8 * 256, k);
+		memset(ep, 0, 8 * 256);
+		/* batch A submitted, batch B only enqueued: B right behind A */
+		for (i = 0; i < 4; i++)
+			rte_dma_copy(d, 0, t_iova(h + i * 256), ep_addr(&s, i * 256), 256,
+				i == 3 ? RTE_DMA_OP_FLAG_SUBMIT : 0);
+		for (i = 4; i < 8; i++)
+			rte_dma_copy(d, 0, t_iova(h + i * 256), ep_addr(&s, i * 256), 256, 0);
+		EP_TEST_ASSERT_EQ(t_collect(d, 4, st, NULL), 4, "batch A");
+		rte_ep_model_stats_get(s.m, &ms0);
+		/* give the engine every chance to run into B */
+		for (i = 0; i < 2000; i++) {
+			uint16_t last;
+
+			EP_TEST_ASSERT_EQ(rte_dma_completed_status(d, 0, 8, &last, st), 0,
+				"B must not complete");
+		}
+		rte_ep_model_stats_get(s.m, &ms1);
+		EP_TEST_ASSERT_EQ(ms1.elements, ms0.elements, "engine ran unsubmitted work");
+		for (i = 4 * 256; i < 8 * 256; i++)
+			EP_TEST_ASSERT_EQ(ep[i], 0, "B data moved before submit (byte %u)", i);
+		EP_TEST_ASSERT_EQ(rte_dma_submit(d, 0), 0, "submit");
+		EP_TEST_ASSERT_EQ(t_collect(d, 4, st, NULL), 4, "batch B");
+		EP_TEST_ASSERT(memcmp(h, ep, 8 * 256) == 0, "data");
+	}
+	EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+	rte_free(h);
+	return t_sim_close(&s);
+}
+
+/* --- MMIO budget from the counters ------------------------------------------- */
+static int
+t_budget(const char *layout)
+{
+	struct rte_pmd_dw_edma_counters c0, c1;
+	enum rte_dma_status_code st[32];
+	uint8_t *h = t_host_alloc(32 * 128);
+	unsigned int round, i, calls;
+	struct t_sim s;
+	char a[256];
+	int16_t d;
+
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "")), 0, "probe");
+	d = t_dev(&s, "wr0");
+	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_DEV_TO_MEM, 64), 0, "setup");
+	for (round = 0; round < 10; round++) {
+		uint16_t got = 0, last;
+		uint64_t end = t_deadline(T_TIMEOUT_MS);
+
+		EP_TEST_ASSERT_EQ(rte_pmd_dw_edma_counters_get(d, &c0), 0, "counters");
+		for (i = 0; i < 32; i++)
+			rte_dma_copy(d, 0, ep_addr(&s, i * 128), t_iova(h + i * 128), 128, 0);
+		EP_TEST_ASSERT_EQ(rte_pmd_dw_edma_counters_get(d, &c1), 0, "counters");
+		EP_TEST_ASSERT_EQ(c1.mmio_reads, c0.mmio_reads, "no MMIO read on enqueue");
+		EP_TEST_ASSERT_EQ(c1.doorbells, c0.doorbells, "no doorbell before submit");
+		rte_dma_submit(d, 0);
+		EP_TEST_ASSERT_EQ(rte_pmd_dw_edma_counters_get(d, &c1), 0, "counters");
+		EP_TEST_ASSERT_EQ(c1.doorbells - c0.doorbells, 1, "one doorbell per burst");
+		EP_TEST_ASSERT_EQ(c1.mmio_reads - c0.mmio_reads, 1, "only the flush read");
+		c0 = c1;
+		for (calls = 0; got < 32 && !t_expired(end); calls++)
+			got += rte_dma_completed_status(d, 0, 32 - got, &last, st + got);
+		EP_TEST_ASSERT_EQ(got, 32, "completions");
+		EP_TEST_ASSERT_EQ(rte_pmd_dw_edma_counters_get(d, &c1), 0, "counters");
+		/* one read per call; every 64th idle probe may add a READY read */
+		EP_TEST_ASSERT(c1.mmio_reads - c0.mmio_reads <= calls + calls / 64,
+			"%" PRIu64 " reads in %u completed() calls",
+			c1.mmio_reads - c0.mmio_reads, calls);
+		EP_TEST_ASSERT_EQ(c1.doorbells - c1.doorbell_retries,
+			c0.doorbells - c0.doorbell_retries, "no doorbell while collecting "
+			"except missed-doorbell retries");
+		c0 = c1;
+		for (i = 0; i < 100; i++)
+			rte_dma_completed(d, 0, 32, &last, NULL);
+		EP_TEST_ASSERT_EQ(rte_pmd_dw_edma_counters_get(d, &c1), 0, "counters");
+		EP_TEST_ASSERT_EQ(c1.mmio_reads, c0.mmio_reads, "idle completed() reads nothing");
+	}
+	EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+	rte_free(h);
+	return t_sim_close(&s);
+}
+
+/* --- errors: bad IOVA, EP decode error, injected abort ------------------------ */
+static uint8_t not_dpdk_mem[4096];
+
+enum fault { F_IOVA, F_DECODE, F_INJECT };
+
+static int
+run_fault(struct t_sim *s, int16_t d, enum fault f, unsigned int fail_at)
+{
+	enum rte_dma_status_code st[16];
+	uint8_t *h = t_host_alloc(16 * 256);
+	uint8_t *ep = rte_ep_model_ep_ptr(s->m, ep_addr(s, 0), 16 * 256);
+	struct rte_pmd_dw_edma_chan_info ci;
+	bool rd = t_is_rd(d), err = false;
+	uint16_t n, last = 0;
+	uint64_t end;
+	unsigned int i;
+
+	rte_pmd_dw_edma_chan_info_get(d, &ci);
+	t_fill(rd ? h : ep, 16 * 256, fail_at + f * 16);
+	memset(rd ? ep : h, 0, 16 * 256);
+	if (f == F_INJECT)
+		rte_ep_model_inject_abort(s->m, rd ? RTE_EP_MODEL_DIR_RD : RTE_EP_MODEL_DIR_WR,
+			ci.hw_ch, fail_at);
+	for (i = 0; i < 16; i++) {
+		rte_iova_t host = t_iova(h + i * 256);
+		uint64_t epa = ep_addr(s, i * 256);
+
+		if (i == fail_at && f == F_IOVA)
+			host = (rte_iova_t)(uintptr_t)not_dpdk_mem;
+		if (i == fail_at && f == F_DECODE)
+			epa = 0x10; /* decodes nowhere on the endpoint */
+		EP_TEST_ASSERT(rte_dma_copy(d, 0, rd ? host : epa, rd ? epa : host, 256, 0) >= 0,
+			"copy %u", i);
+	}
+	rte_dma_submit(d, 0);
+	/* completed() stops in front of the failed job and says so */
+	end = t_deadline(T_TIMEOUT_MS);
+	n = 0;
+	while (!err && !t_expired(end))
+		n += rte_dma_completed(d, 0, 16, &last, &err);
+	EP_TEST_ASSERT(err, "has_error (%u completed, last %u)", n, last);
+	EP_TEST_ASSERT_EQ(n, fail_at, "jobs before the failure");
+	EP_TEST_ASSERT_EQ(rte_dma_completed(d, 0, 16, &last, &err), 0, "stays at the error");
+	EP_TEST_ASSERT(err, "has_error again");
+	EP_TEST_ASSERT_EQ(t_collect(d, 16 - fail_at, st, NULL), 16 - fail_at, "the rest");
+	EP_TEST_ASSERT(st[0] != RTE_DMA_STATUS_SUCCESSFUL, "failed job reports an error");
+	/* eDMA v0 error registers give the cause; HDMA native has none */
+	if (s->mi.map_format == RTE_EP_MODEL_MF_HDMA_NATIVE)
+		EP_TEST_ASSERT_EQ(st[0], RTE_DMA_STATUS_ERROR_UNKNOWN, "no cause on native");
+	else if (f == F_IOVA && rd)
+		EP_TEST_ASSERT_EQ(st[0], RTE_DMA_STATUS_INVALID_SRC_ADDR, "UR on host read");
+	else if (f == F_DECODE)
+		EP_TEST_ASSERT_EQ(st[0], rd ? RTE_DMA_STATUS_BUS_WRITE_ERROR :
+			RTE_DMA_STATUS_BUS_READ_ERROR, "endpoint app error");
+	else if (f == F_INJECT && rd)
+		EP_TEST_ASSERT_EQ(st[0], RTE_DMA_STATUS_BUS_READ_ERROR, "completer abort");
+	/* the later jobs were run again after the recovery */
+	for (i = 1; i < 16 - fail_at; i++)
+		EP_TEST_ASSERT_EQ(st[i], RTE_DMA_STATUS_SUCCESSFUL, "job %u", fail_at + i);
+	for (i = 0; i < 16; i++)
+		if (i != fail_at)
+			EP_TEST_ASSERT(memcmp(h + i * 256, ep + i * 256, 256) == 0, "data %u", i);
+	rte_free(h);
+	return 0;
+}
+
+static int
+t_errors(const char *layout)
+{
+	static const unsigned int fail_at[] = { 0, 5, 15 };
+	struct rte_pmd_dw_edma_counters c;
+	struct t_sim s;
+	char a[256];
+	unsigned int c_i, f, k;
+
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "")), 0, "probe");
+	for (c_i = 0; c_i < 2; c_i++) {
+		int16_t d = t_dev(&s, c_i == 0 ? "rd0" : "wr0");
+		uint16_t id = 0;
+
+		EP_TEST_ASSERT_EQ(t_chan_setup(d, c_i == 0 ? RTE_DMA_DIR_MEM_TO_DEV :
+			RTE_DMA_DIR_DEV_TO_MEM, 32), 0, "setup");
+		for (f = F_IOVA; f <= F_INJECT; f++)
+			for (k = 0; k < RTE_DIM(fail_at); k++) {
+				EP_TEST_ASSERT_EQ(run_fault(&s, d, f, fail_at[k]), 0,
+					"%s fault %u at %u", c_i == 0 ? "rd0" : "wr0", f,
+					fail_at[k]);
+				id += 16;
+			}
+		rte_pmd_dw_edma_counters_get(d, &c);
+		EP_TEST_ASSERT(c.ring_resets >= 9, "recoveries counted");
+		/* the channel still works */
+		EP_TEST_ASSERT_EQ(run_jobs(&s, d, false, 64, 512, 16, &id), 0, "after errors");
+		EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+	}
+	return t_sim_close(&s);
+}
+
+/* --- link down / READY drop mid-burst ------------------------------------------ */
+static int
+run_link_loss(const char *layout, bool link)
+{
+	enum rte_dma_status_code st[64];
+	uint8_t *h = t_host_alloc(64 * 1024);
+	enum rte_dma_vchan_status vs;
+	struct t_sim s;
+	unsigned int i, ok = 0, lerr = 0;
+	uint64_t end;
+	uint16_t id;
+	char a[256];
+	int16_t d;
+	int rc;
+
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "")), 0, "probe");
+	d = t_dev(&s, "rd0");
+	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_DEV, 64), 0, "setup");
+	/* slow the engine so the loss lands mid-burst */
+	rte_ep_model_timing_set(s.m, 20000, 0);
+	for (i = 0; i < 64; i++)
+		rte_dma_copy(d, 0, t_iova(h + i * 1024), ep_addr(&s, i * 1024), 1024, 0);
+	rte_dma_submit(d, 0);
+	if (link)
+		rte_ep_model_link_set(s.m, false);
+	else
+		rte_ep_model_ready_set(s.m, false);
+	if (!link) {
+		/* READY alone: the slow path looks at it on every call */
+		rte_dma_vchan_status(d, 0, &vs);
+		EP_TEST_ASSERT_EQ(vs, RTE_DMA_VCHAN_HALTED_ERROR, "error state seen");
+	}
+	/* link down: the fast path alone sees all-ones; no hang either way */
+	EP_TEST_ASSERT_EQ(t_collect(d, 64, st, NULL), 64, "every job accounted for");
+	rte_dma_vchan_status(d, 0, &vs);
+	EP_TEST_ASSERT_EQ(vs, RTE_DMA_VCHAN_HALTED_ERROR, "error state");
+	for (i = 0; i < 64; i++) {
+		ok += st[i] == RTE_DMA_STATUS_SUCCESSFUL;
+		lerr += st[i] == RTE_DMA_STATUS_DEV_LINK_ERROR;
+	}
+	EP_TEST_ASSERT_EQ(ok + lerr, 64, "success or link error only");
+	EP_TEST_ASSERT(lerr > 0, "outstanding jobs fail with link error");
+	EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0, t_iova(h), ep_addr(&s, 0), 64, 0), -EIO,
+		"refused while down");
+	rte_ep_model_timing_set(s.m, 0, 0);
+	if (link)
+		rte_ep_model_link_set(s.m, true);
+	else
+		rte_ep_model_ready_set(s.m, true);
+	/* comes back by itself once READY is back */
+	end = t_deadline(T_TIMEOUT_MS);
+	do {
+		uint16_t last;
+
+		rte_dma_completed(d, 0, 1, &last, NULL);
+		rc = rte_dma_copy(d, 0, t_iova(h), ep_addr(&s, 0), 64, RTE_DMA_OP_FLAG_SUBMIT);
+	} while (rc == -EIO && !t_expired(end));
+	EP_TEST_ASSERT(rc >= 0, "device back after READY returned (%d)", rc);
+	EP_TEST_ASSERT_EQ(t_collect(d, 1, st, NULL), 1, "first job after recovery");
+	EP_TEST_ASSERT_EQ(st[0], RTE_DMA_STATUS_SUCCESSFUL, "status");
+	id = (uint16_t)(rc + 1);
+	EP_TEST_ASSERT_EQ(run_jobs(&s, d, false, 128, 256, 32, &id), 0, "data after recovery");
+	EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+	rte_free(h);
+	return t_sim_close(&s);
+}
+
+static int
+t_link(const char *layout)
+{
+	return run_link_loss(layout, true);
+}
+
+static int
+t_ready(const char *layout)
+{
+	return run_link_loss(layout, false);
+}
+
+/* --- stop / start ------------------------------------------------------------ */
+static int
+t_stop_start(void)
+{
+	struct t_sim s;
+	uint8_t *h = t_host_alloc(4096);
+	uint16_t id = 0, sib_id = 0;
+	unsigned int i;
+	int16_t d;
+
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, "layout=edma-unroll,wr=2,rd=2"), 0, "probe");
+	d = t_dev(&s, "wr1");
+	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_DEV_TO_MEM, 32), 0, "setup");
+	/* a sibling of the same direction keeps running across our stop */
+	EP_TEST_ASSERT_EQ(t_chan_setup(t_dev(&s, "wr0"), RTE_DMA_DIR_DEV_TO_MEM, 32), 0, "wr0");
+	for (i = 0; i < 3; i++) {
+		id = 0;
+		EP_TEST_ASSERT_EQ(run_jobs(&s, d, false, 40, 100, 20, &id), 0, "run %u", i);
+		/* leave uncollected work behind, then stop */
+		rte_dma_copy(d, 0, ep_addr(&s, 0), t_iova(h), 64, RTE_DMA_OP_FLAG_SUBMIT);
+		rte_dma_copy(d, 0, ep_addr(&s, 0), t_iova(h), 64, 0);
+		EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+		EP_TEST_ASSERT_EQ(rte_dma_start(d), 0, "start");
+		EP_TEST_ASSERT_EQ(rte_dma_burst_capacity(d, 0), 32, "empty after restart");
+		EP_TEST_ASSERT_EQ(run_jobs(&s, t_dev(&s, "wr0"), false, 8, 64, 8, &sib_id), 0,
+			"sibling unaffected");
+		EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop again");
+		EP_TEST_ASSERT_EQ(rte_dma_start(d), 0, "start again");
+	}
+	EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+	EP_TEST_ASSERT_EQ(rte_dma_stop(t_dev(&s, "wr0")), 0, "stop wr0");
+	EP_TEST_ASSERT_EQ(rte_dma_close(d), 0, "close");
+	rte_free(h);
+	return t_sim_close(&s);
+}
+
+/* --- probe refusals ------------------------------------------------------------ */
+static int
+t_refusals(void)
+{
+	struct t_sim s;
+
+	EP_TEST_ASSERT(t_sim_open(&s, "layout=edma-legacy,wr=1,rd=1") != 0, "legacy refused");
+	EP_TEST_ASSERT(t_sim_open(&s, "wr=1,rd=1,bogus_key=1") != 0, "unknown key refused");
+	EP_TEST_ASSERT(t_sim_open(&s, "wr=1,rd=1,ready_timeout_ms=abc") != 0, "bad value");
+	/* READY never comes: the endpoint polls slower than we wait */
+	EP_TEST_ASSERT(t_sim_open(&s, "wr=1,rd=1,ready_poll_ms=2000,ready_timeout_ms=20") != 0,
+		"READY timeout");
+	/* a slow endpoint within the timeout is fine */
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, "wr=1,rd=1,ready_poll_ms=200"), 0, "slow READY");
+	return t_sim_close(&s);
+}
+
+#define PER_LAYOUT(fn) \
+	static int fn ## _unroll(void) { return fn(layouts[0]); } \
+	static int fn ## _compat(void) { return fn(layouts[1]); } \
+	static int fn ## _native(void) { return fn(layouts[2]); }
+#define CASES(fn) \
+	{ #fn "_edma_unroll", fn ## _unroll }, \
+	{ #fn "_hdma_compat", fn ## _compat }, \
+	{ #fn "_hdma_native", fn ## _native }
+
+PER_LAYOUT(t_probe)
+PER_LAYOUT(t_data)
+PER_LAYOUT(t_wrap)
+PER_LAYOUT(t_sg)
+PER_LAYOUT(t_no_run_before_submit)
+PER_LAYOUT(t_budget)
+PER_LAYOUT(t_errors)
+PER_LAYOUT(t_link)
+PER_LAYOUT(t_ready)
+
+static const struct ep_test_case cases[] = {
+	CASES(t_probe),
+	CASES(t_data),
+	CASES(t_wrap),
+	{ "t_id_wrap", t_id_wrap },
+	{ "t_capacity", t_capacity },
+	{ "t_completed_api", t_completed_api },
+	CASES(t_sg),
+	CASES(t_no_run_before_submit),
+	CASES(t_budget),
+	CASES(t_errors),
+	CASES(t_link),
+	CASES(t_ready),
+	{ "t_stop_start", t_stop_start },
+	{ "t_refusals", t_refusals },
+};
+
+int
+main(int argc, char **argv)
+{
+	const char *filter = NULL;
+	int n, failed;
+
+	n = rte_eal_init(argc, argv);
+	if (n < 0) {
+		printf("FAIL dw_edma/eal_init\n");
+		return 1;
+	}
+	argc -= n;
+	argv += n;
+	if (argc > 1)
+		filter = argv[1];
+	failed = ep_test_run("dw_edma", cases, RTE_DIM(cases), filter);
+	rte_eal_cleanup();
+	return failed ? 1 : 0;
+}

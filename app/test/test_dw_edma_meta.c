@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright 2026 The ep-dma authors
+ */
+
+/*
+ * Hostile metadata: each validation rule of spec A.6 broken on its own in an
+ * otherwise valid blob, fed to the driver through the model's metadata_file
+ * key. The probe must fail cleanly, touch no DMA register, leave HOST_REQ
+ * clear, and cause no ownership violation.
+ * Usage: test_dw_edma_meta <EAL args> [-- case-filter]
+ */
+
+#include <unistd.h>
+
+#include "test_dw_edma_common.h"
+
+#define MODEL_CFG "layout=edma-unroll,wr=2,rd=2,ready_poll_ms=1"
+#define BLOB_MAX 4096
+
+static uint8_t good_blob[BLOB_MAX];
+static uint32_t good_len;
+static uint64_t bar_len[RTE_EP_MODEL_NUM_BARS];
+
+static uint32_t
+get32(const uint8_t *b, uint32_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, b + off, 4);
+	return v;
+}
+
+static void
+put32(uint8_t *b, uint32_t off, uint32_t v)
+{
+	memcpy(b + off, &v, 4);
+}
+
+static void
+set_field(uint8_t *b, uint32_t off, uint32_t mask, unsigned int shift, uint32_t v)
+{
+	put32(b, off, (get32(b, off) & ~(mask << shift)) | ((v & mask) << shift));
+}
+
+/* Learn the valid blob and BAR sizes from a model made for that purpose. */
+static int
+learn_good_blob(void)
+{
+	struct rte_ep_model *m = rte_ep_model_create("meta_reference", MODEL_CFG);
+	struct rte_ep_model_info mi;
+	struct rte_ep_model_bar b;
+	unsigned int i;
+
+	if (m == NULL)
+		return -1;
+	rte_ep_model_info_get(m, &mi);
+	for (i = 0; i < RTE_EP_MODEL_NUM_BARS; i++)
+		bar_len[i] = rte_ep_model_bar_get(m, i, &b) == 0 ? b.len : 0;
+	rte_ep_model_bar_get(m, mi.metadata_bar, &b);
+	good_len = get32(b.addr, 4) >> 16;
+	if (good_len > BLOB_MAX || good_len < 0x1c) {
+		rte_ep_model_destroy(m);
+		return -1;
+	}
+	memcpy(good_blob, b.addr, good_len);
+	put32(good_blob, 8, get32(good_blob, 8) & ~(3u << 30));
+	rte_ep_model_destroy(m);
+	return 0;
+}
+
+typedef void (*mutate_t)(uint8_t *b);
+
+/* header rules 1-3: refused before HOST_REQ; rule 4: after READY */
+static int
+run_blob(const char *what, mutate_t mut, bool expect_ok, bool after_ready)
+{
+	uint8_t blob[BLOB_MAX], *snap[RTE_EP_MODEL_NUM_BARS] = { NULL };
+	struct rte_ep_model_stats st;
+	struct rte_ep_model_info mi;
+	struct rte_ep_model *m;
+	char path[128], cfg[256], name[32];
+	unsigned int i;
+	uint32_t ctrl;
+	FILE *f;
+	int rc, fail = 0;
+
+	memcpy(blob, good_blob, good_len);
+	if (mut != NULL)
+		mut(blob);
+	snprintf(path, sizeof(path), "/tmp/dw_edma_meta_%d_%u.bin", (int)getpid(), t_sim_seq);
+	f = fopen(path, "wb");
+	EP_TEST_ASSERT(f != NULL, "temp file %s", path);
+	EP_TEST_ASSERT_EQ(fwrite(blob, 1, good_len, f), good_len, "write blob");
+	fclose(f);
+	snprintf(name, sizeof(name), "dma_dw_edma_sim%u", t_sim_seq++);
+	snprintf(cfg, sizeof(cfg), "%s,metadata_file=%s", MODEL_CFG, path);
+	/* the application makes the model; the vdev attaches to it */
+	m = rte_ep_model_create(name, cfg);
+	unlink(path);
+	EP_TEST_ASSERT(m != NULL, "model for %s", what);
+	rte_ep_model_info_get(m, &mi);
+	for (i = 0; i < RTE_EP_MODEL_NUM_BARS; i++) {
+		struct rte_ep_model_bar b;
+
+		if (i == mi.metadata_bar || rte_ep_model_bar_get(m, i, &b) != 0 || b.len == 0)
+			continue;
+		snap[i] = malloc(b.len);
+		memcpy(snap[i], b.addr, b.len);
+	}
+	rc = rte_vdev_init(name, "ready_timeout_ms=1000");
+	if (expect_ok) {
+		struct rte_pmd_dw_edma_chan_info ci;
+		char dn[64];
+
+		snprintf(dn, sizeof(dn), "%s-rd1", name);
+		if (rc != 0) {
+			printf("  valid blob refused (%d)\n", rc);
+			fail = 1;
+		} else if (rte_pmd_dw_edma_chan_info_get(rte_dma_get_dev_id_by_name(dn),
+				&ci) != 0 || ci.hw_ch != 1 || ci.dir != RTE_PMD_DW_EDMA_DIR_RD) {
+			printf("  %s missing or wrong\n", dn);
+			fail = 1;
+		}
+		rte_vdev_uninit(name);
+		goto out;
+	}
+	if (rc == 0) {
+		printf("  %s: probe accepted a bad blob\n", what);
+		rte_vdev_uninit(name);
+		fail = 1;
+		goto out;
+	}
+	for (i = 0; i < RTE_EP_MODEL_NUM_BARS; i++) {
+		struct rte_ep_model_bar b;
+
+		if (snap[i] == NULL)
+			continue;
+		rte_ep_model_bar_get(m, i, &b);
+		if (memcmp(snap[i], b.addr, b.len) != 0) {
+			printf("  %s: BAR%u changed by a refused probe\n", what, i);
+			fail = 1;
+		}
+	}
+	{
+		struct rte_ep_model_bar b;
+
+		rte_ep_model_bar_get(m, mi.metadata_bar, &b);
+		ctrl = get32(b.addr, 8);
+	}
+	if (ctrl & (1u << 30)) {
+		printf("  %s: HOST_REQ left set (CTRL 0x%08x)\n", what, ctrl);
+		fail = 1;
+	}
+	rte_ep_model_stats_get(m, &st);
+	if (!after_ready && st.host_writes != 0) {
+		printf("  %s: %" PRIu64 " host writes before the blob was accepted\n", what,
+			st.host_writes);
+		fail = 1;
+	}
+out:
+	if (t_violations(m) != 0)
+		fail = 1;
+	rte_ep_model_destroy(m);
+	for (i = 0; i < RTE_EP_MODEL_NUM_BARS; i++)
+		free(snap[i]);
+	EP_TEST_ASSERT_EQ(fail, 0, "%s", what);
+	return 0;
+}
+
+#define ENTRY(i)	(0x1c + (i) * 0x2c)
+
+static void m_magic(uint8_t *b) { put32(b, 0, 0x4d444551); }
+static void m_rev(uint8_t *b) { set_field(b, 4, 0xff, 0, 2); }
+static void m_len_short(uint8_t *b) { set_field(b, 4, 0xffff, 16, 0x18); }
+static void m_len_bar(uint8_t *b) { set_field(b, 4, 0xffff, 16, 0xffff); }
+static void m_layout_id(uint8_t *b) { set_field(b, 0x14, 0xff, 0, 2); }
+static void m_layout_data(uint8_t *b) { set_field(b, 0x14, 0xff, 8, 3); }
+static void m_legacy(uint8_t *b) { set_field(b, 0x14, 0xff, 8, 0); }
+static void m_reg_bar(uint8_t *b) { set_field(b, 8, 0x7, 0, 6); }
+static void m_no_ch(uint8_t *b) { set_field(b, 8, 0xffff, 3, 0); }
+static void m_wr9(uint8_t *b) { set_field(b, 8, 0xff, 3, 9); }
+static void m_rd9(uint8_t *b) { set_field(b, 8, 0xff, 11, 9); }
+static void m_es_small(uint8_t *b) { set_field(b, 8, 0xff, 19, 0x28); }
+static void m_es_odd(uint8_t *b) { set_field(b, 8, 0xff, 19, 0x2e); }
+static void m_es_big(uint8_t *b) { set_field(b, 8, 0xff, 19, 0xfc); }
+static void m_tables(uint8_t *b) { set_field(b, 4, 0xffff, 16, 0x1c + 3 * 0x2c); }
+static void m_reg_outside(uint8_t *b) { put32(b, 0x0c, (uint32_t)bar_len[2] - 0x100); }
+static void m_reg_hi(uint8_t *b) { put32(b, 0x10, 1); }
+static void m_reg_wrap(uint8_t *b) { put32(b, 0x10, 0xffffffff); put32(b, 0x0c, 0xfffffff0); }
+static void m_reg_size0(uint8_t *b) { put32(b, 0x18, 0); }
+static void m_reg_small(uint8_t *b) { put32(b, 0x18, 0x200); }
+static void m_reg_huge(uint8_t *b) { put32(b, 0x18, 0xffffffff); }
+static void m_reg_absent(uint8_t *b) { set_field(b, 8, 0x7, 0, 5); }
+static void m_desc_outside(uint8_t *b) { put32(b, ENTRY(1) + 4, (uint32_t)bar_len[4]); }
+static void m_desc_size0(uint8_t *b) { put32(b, ENTRY(2) + 0x0c, 0); }
+static void m_desc_big(uint8_t *b) { put32(b, ENTRY(0) + 0x0c, 0xffffffff); }
+static void m_desc_hi(uint8_t *b) { put32(b, ENTRY(3) + 8, 0x80000000); }
+static void m_desc_bar(uint8_t *b) { set_field(b, ENTRY(0), 0x7, 8, 7); }
+static void m_desc_absent(uint8_t *b) { set_field(b, ENTRY(0), 0x7, 8, 5); }
+static void m_hw_ch(uint8_t *b) { set_field(b, ENTRY(1), 0xff, 0, 0); }
+static void m_hw_ch_rd(uint8_t *b) { set_field(b, ENTRY(2), 0xff, 0, 1); }
+static void m_aux(uint8_t *b) { put32(b, ENTRY(0), get32(b, ENTRY(0)) | (1u << 16)); }
+static void m_4g(uint8_t *b) { put32(b, ENTRY(0) + 0x10, 0xfffff800); }
+
+static int c_good(void) { return run_blob("valid blob from a file", NULL, true, true); }
+static int c_magic(void) { return run_blob("no magic", m_magic, false, false); }
+static int c_rev(void) { return run_blob("REVISION 2", m_rev, false, false); }
+static int c_len_short(void) { return run_blob("LENGTH < 0x1c", m_len_short, false, false); }
+static int c_len_bar(void)
+{
+	if (bar_len[0] > 0xffff)
+		return EP_TEST_SKIPPED;
+	return run_blob("LENGTH beyond the BAR", m_len_bar, false, false);
+}
+static int c_layout_id(void) { return run_blob("LAYOUT_ID 2", m_layout_id, false, false); }
+static int c_layout_data(void) { return run_blob("LAYOUT_DATA 3", m_layout_data, false, false); }
+static int c_legacy(void) { return run_blob("legacy map format", m_legacy, false, false); }
+static int c_reg_bar(void) { return run_blob("REG_BAR 6", m_reg_bar, false, false); }
+static int c_no_ch(void) { return run_blob("no channels", m_no_ch, false, false); }
+static int c_wr9(void) { return run_blob("WR count 9", m_wr9, false, false); }
+static int c_rd9(void) { return run_blob("RD count 9", m_rd9, false, false); }
+static int c_es_small(void) { return run_blob("entry size 0x28", m_es_small, false, false); }
+static int c_es_odd(void) { return run_blob("entry size 0x2e", m_es_odd, false, false); }
+static int c_es_big(void) { return run_blob("tables beyond LENGTH (ES)", m_es_big, false, false); }
+static int c_tables(void) { return run_blob("tables beyond LENGTH", m_tables, false, false); }
+static int c_reg_outside(void) { return run_blob("register window", m_reg_outside, false, true); }
+static int c_reg_hi(void) { return run_blob("REG_OFF_HI", m_reg_hi, false, true); }
+static int c_reg_wrap(void) { return run_blob("REG_OFF wraps", m_reg_wrap, false, true); }
+static int c_reg_size0(void) { return run_blob("REG_SIZE 0", m_reg_size0, false, true); }
+static int c_reg_small(void) { return run_blob("REG_SIZE too small", m_reg_small, false, true); }
+static int c_reg_huge(void) { return run_blob("REG_SIZE huge", m_reg_huge, false, true); }
+static int c_reg_absent(void)
+{
+	if (bar_len[5] != 0)
+		return EP_TEST_SKIPPED;
+	return run_blob("REG_BAR absent", m_reg_absent, false, true);
+}
+static int c_desc_outside(void) { return run_blob("desc window", m_desc_outside, false, true); }
+static int c_desc_size0(void) { return run_blob("DESC_SIZE 0", m_desc_size0, false, true); }
+static int c_desc_big(void) { return run_blob("DESC_SIZE huge", m_desc_big, false, true); }
+static int c_desc_hi(void) { return run_blob("DESC_OFF_HI", m_desc_hi, false, true); }
+static int c_desc_bar(void) { return run_blob("DESC_BAR 7", m_desc_bar, false, true); }
+static int c_desc_absent(void)
+{
+	if (bar_len[5] != 0)
+		return EP_TEST_SKIPPED;
+	return run_blob("DESC_BAR absent", m_desc_absent, false, true);
+}
+static int c_hw_ch(void) { return run_blob("HW_CH != index (wr)", m_hw_ch, false, true); }
+static int c_hw_ch_rd(void) { return run_blob("HW_CH != index (rd)", m_hw_ch_rd, false, true); }
+static int c_aux(void) { return run_blob("aux window invalid", m_aux, false, true); }
+static int c_4g(void) { return run_blob("ring crosses 4 GiB", m_4g, false, true); }
+
+static const struct ep_test_case cases[] = {
+	{ "meta_valid_file", c_good },
+	{ "meta_r1_no_magic", c_magic },
+	{ "meta_r1_revision", c_rev },
+	{ "meta_r1_length_short", c_len_short },
+	{ "meta_r1_length_beyond_bar", c_len_bar },
+	{ "meta_r2_layout_id", c_layout_id },
+	{ "meta_r2_layout_data", c_layout_data },
+	{ "meta_r2_legacy", c_legacy },
+	{ "meta_r2_reg_bar", c_reg_bar },
+	{ "meta_r3_no_channels", c_no_ch },
+	{ "meta_r3_wr_count", c_wr9 },
+	{ "meta_r3_rd_count", c_rd9 },
+	{ "meta_r3_entry_size_small", c_es_small },
+	{ "meta_r3_entry_size_unaligned", c_es_odd },
+	{ "meta_r3_entry_size_big", c_es_big },
+	{ "meta_r3_tables_beyond_length", c_tables },
+	{ "meta_r4_reg_outside_bar", c_reg_outside },
+	{ "meta_r4_reg_off_hi", c_reg_hi },
+	{ "meta_r4_reg_off_wraps", c_reg_wrap },
+	{ "meta_r4_reg_size_zero", c_reg_size0 },
+	{ "meta_r4_reg_size_small", c_reg_small },
+	{ "meta_r4_reg_size_huge", c_reg_huge },
+	{ "meta_r4_reg_bar_absent", c_reg_absent },
+	{ "meta_r4_desc_outside_bar", c_desc_outside },
+	{ "meta_r4_desc_size_zero", c_desc_size0 },
+	{ "meta_r4_desc_size_huge", c_desc_big },
+	{ "meta_r4_desc_off_hi", c_desc_hi },
+	{ "meta_r4_desc_bar_invalid", c_desc_bar },
+	{ "meta_r4_desc_bar_absent", c_desc_absent },
+	{ "meta_r4_hw_ch_wr", c_hw_ch },
+	{ "meta_r4_hw_ch_rd", c_hw_ch_rd },
+	{ "meta_r4_aux_invalid", c_aux },
+	{ "meta_r4_ring_crosses_4g", c_4g },
+};
+
+int
+main(int argc, char **argv)
+{
+	const char *filter = NULL;
+	int n, failed;
+
+	n = rte_eal_init(argc, argv);
+	if (n < 0) {
+		printf("FAIL dw_edma_meta/eal_init\n");
+		return 1;
+	}
+	argc -= n;
+	argv += n;
+	if (argc > 1)
+		filter = argv[1];
+	t_sim_seq = 100;
+	if (learn_good_blob() != 0) {
+		printf("FAIL dw_edma_meta/reference_blob\n");
+		return 1;
+	}
+	failed = ep_test_run("dw_edma_meta", cases, RTE_DIM(cases), filter);
+	rte_eal_cleanup();
+	return failed ? 1 : 0;
+}

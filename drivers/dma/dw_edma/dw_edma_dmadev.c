@@ -1,0 +1,1115 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright 2026 The ep-dma authors
+ */
+
+/*
+ * dmadev ops and the fast path. The ring is the channel's descriptor window
+ * (spec C.6 "circular ring"): nb_desc + 1 data slots, one always free, then
+ * a permanent link element back to DESC_ADDR. Job state lives in host memory.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include <rte_cycles.h>
+#include <rte_malloc.h>
+#include <rte_string_fns.h>
+
+#include "dw_edma_internal.h"
+
+RTE_LOG_REGISTER_DEFAULT(dw_edma_logtype, NOTICE);
+
+/* A stopped channel is rung again only this long after the last doorbell,
+ * so that a doorbell the engine has not picked up yet is not counted lost.
+ */
+#define DW_EDMA_RETRY_US	20
+
+static TAILQ_HEAD(, dw_edma_fn) dw_edma_fns = TAILQ_HEAD_INITIALIZER(dw_edma_fns);
+
+struct dw_edma_fn *
+dw_edma_fn_alloc(const char *name)
+{
+	struct dw_edma_fn *fn = calloc(1, sizeof(*fn));
+
+	if (fn == NULL)
+		return NULL;
+	rte_strscpy(fn->name, name, sizeof(fn->name));
+	rte_spinlock_init(&fn->lock);
+	TAILQ_INSERT_TAIL(&dw_edma_fns, fn, next);
+	return fn;
+}
+
+void
+dw_edma_fn_free(struct dw_edma_fn *fn)
+{
+	if (fn == NULL)
+		return;
+	TAILQ_REMOVE(&dw_edma_fns, fn, next);
+	free(fn);
+}
+
+struct dw_edma_fn *
+dw_edma_fn_find(const char *name)
+{
+	struct dw_edma_fn *fn;
+
+	TAILQ_FOREACH(fn, &dw_edma_fns, next)
+		if (strcmp(fn->name, name) == 0)
+			return fn;
+	return NULL;
+}
+
+struct dw_edma_chan *
+dw_edma_chan_of(int16_t dev_id)
+{
+	struct dw_edma_fn *fn;
+	unsigned int i;
+
+	TAILQ_FOREACH(fn, &dw_edma_fns, next)
+		for (i = 0; i < fn->nb_chans; i++)
+			if (fn->chans[i] != NULL && fn->chans[i]->dev_id == dev_id)
+				return fn->chans[i];
+	return NULL;
+}
+
+/* ---------------------------------------------------------------------------
+ * Options shared by the PCI and the simulation probe.
+ */
+void
+dw_edma_opts_default(struct dw_edma_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->ready_timeout_ms = DW_EDMA_READY_TIMEOUT_MS;
+}
+
+bool
+dw_edma_is_opt_key(const char *key)
+{
+	return strcmp(key, "ready_timeout_ms") == 0 || strcmp(key, "m2m_base") == 0;
+}
+
+int
+dw_edma_opts_parse_kv(struct dw_edma_opts *o, const char *key, const char *value,
+		const char *where)
+{
+	unsigned long long v;
+	char *end = NULL;
+
+	if (value == NULL || *value == '\0') {
+		DW_LOG(ERR, "%s: devarg %s needs a value", where, key);
+		return -EINVAL;
+	}
+	errno = 0;
+	v = strtoull(value, &end, 0);
+	if (errno != 0 || end == value || *end != '\0' || value[0] == '-') {
+		DW_LOG(ERR, "%s: devarg %s=%s is not a number", where, key, value);
+		return -EINVAL;
+	}
+	if (strcmp(key, "ready_timeout_ms") == 0) {
+		if (v > 3600000) {
+			DW_LOG(ERR, "%s: devarg ready_timeout_ms=%s above 3600000", where, value);
+			return -EINVAL;
+		}
+		o->ready_timeout_ms = v;
+	} else if (strcmp(key, "m2m_base") == 0) {
+		o->m2m_base = v;
+		o->has_m2m = true;
+	} else {
+		DW_LOG(ERR, "%s: unknown devarg %s", where, key);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Ring helpers.
+ */
+static inline uint8_t *
+slot_ptr(const struct dw_edma_chan *ch, uint16_t idx)
+{
+	return ch->desc + (uint32_t)idx * DW_LL_SLOT_SIZE;
+}
+
+static inline uint16_t
+ring_dist(const struct dw_edma_chan *ch, uint16_t from, uint16_t to)
+{
+	return to >= from ? to - from : to + ch->nb_slots - from;
+}
+
+static void
+ring_write_link(struct dw_edma_chan *ch)
+{
+	uint8_t *el = slot_ptr(ch, ch->nb_slots);
+
+	/* the link's CB is the inverse of the lap's so the engine follows it */
+	dw_wr32(ch, el + DW_LL_OFF_CTRL, DW_LL_LLP | DW_LL_TCB | (ch->cb ? 0 : DW_LL_CB));
+}
+
+/* Zero the data slots, write the link element, start a lap with cb = 1. */
+static void
+ring_reset(struct dw_edma_chan *ch)
+{
+	uint8_t *link = slot_ptr(ch, ch->nb_slots);
+	uint16_t i;
+
+	for (i = 0; i < ch->nb_slots; i++)
+		dw_wr32_relaxed(ch, slot_ptr(ch, i) + DW_LL_OFF_CTRL, 0);
+	dw_wr32_relaxed(ch, link + DW_LL_OFF_SIZE, 0);
+	dw_wr32_relaxed(ch, link + DW_LL_OFF_PTR_LO, (uint32_t)ch->desc_addr);
+	dw_wr32_relaxed(ch, link + DW_LL_OFF_PTR_HI, (uint32_t)(ch->desc_addr >> 32));
+	ch->cb = 1;
+	rte_io_wmb();
+	ring_write_link(ch);
+	ch->head = 0;
+	ch->hw_done = 0;
+	ch->sub_head = 0;
+	ch->batch_open = false;
+	ch->batch_jobs = 0;
+	ch->last_no_progress = false;
+	ch->idle_probes = 0;
+}
+
+static inline uint32_t
+slot_ctrl(const struct dw_edma_chan *ch, uint16_t idx, bool irq)
+{
+	RTE_SET_USED(idx);
+	return (ch->cb ? DW_LL_CB : 0) | (irq ? DW_LL_LIE : 0);
+}
+
+/*
+ * Write one data element at head. The first element of an unsubmitted batch
+ * is written with its cycle bit inverted so the engine stops in front of it;
+ * submit releases it with one control-word write.
+ */
+static inline void
+ring_put(struct dw_edma_chan *ch, uint64_t sar, uint64_t dar, uint32_t len,
+		uint16_t job, bool last, bool irq)
+{
+	uint16_t idx = ch->head;
+	uint8_t *el = slot_ptr(ch, idx);
+	struct dw_edma_slot *s = &ch->slots[idx];
+	uint32_t ctrl;
+
+	if (idx == ch->nb_slots - 1)
+		ring_write_link(ch);
+	ctrl = slot_ctrl(ch, idx, irq);
+	dw_wr32_relaxed(ch, el + DW_LL_OFF_SIZE, len);
+	dw_wr32_relaxed(ch, el + DW_LL_OFF_SAR_LO, (uint32_t)sar);
+	dw_wr32_relaxed(ch, el + DW_LL_OFF_SAR_HI, (uint32_t)(sar >> 32));
+	dw_wr32_relaxed(ch, el + DW_LL_OFF_DAR_LO, (uint32_t)dar);
+	dw_wr32_relaxed(ch, el + DW_LL_OFF_DAR_HI, (uint32_t)(dar >> 32));
+	if (!ch->batch_open) {
+		ch->batch_open = true;
+		ch->batch_first = idx;
+		ch->batch_ctrl = ctrl;
+		ctrl ^= DW_LL_CB;
+	}
+	rte_io_wmb();
+	dw_wr32_relaxed(ch, el + DW_LL_OFF_CTRL, ctrl);
+	s->sar = sar;
+	s->dar = dar;
+	s->len = len;
+	s->job = job;
+	s->last = last;
+	s->irq = irq;
+	ch->batch_last = idx;
+	if (++ch->head == ch->nb_slots) {
+		ch->head = 0;
+		ch->cb ^= 1;
+	}
+}
+
+static inline void
+ring_doorbell(struct dw_edma_chan *ch)
+{
+	ch->ops->doorbell(ch);
+	ch->cnt.doorbells++;
+	ch->last_doorbell = rte_get_timer_cycles();
+}
+
+/* Release the open batch to the engine: flag its last element, release its
+ * first, flush the posted LL writes with a read, ring once.
+ */
+static void
+ring_release(struct dw_edma_chan *ch)
+{
+	struct dw_edma_slot *ls = &ch->slots[ch->batch_last];
+	uint8_t cb_last;
+
+	if (!ls->irq) {
+		/* the last slot is just behind head: wrapping toggled cb */
+		cb_last = ch->head == 0 ? (uint8_t)!ch->cb : ch->cb;
+		ls->irq = 1;
+		if (ch->batch_last == ch->batch_first) {
+			ch->batch_ctrl |= DW_LL_LIE;
+		} else {
+			rte_io_wmb();
+			dw_wr32_relaxed(ch, slot_ptr(ch, ch->batch_last) + DW_LL_OFF_CTRL,
+				(cb_last ? DW_LL_CB : 0) | DW_LL_LIE);
+		}
+	}
+	rte_io_wmb();
+	dw_wr32_relaxed(ch, slot_ptr(ch, ch->batch_first) + DW_LL_OFF_CTRL, ch->batch_ctrl);
+	/* non-posted read: the LL writes have landed before the doorbell */
+	(void)dw_rd32(ch, slot_ptr(ch, ch->batch_first) + DW_LL_OFF_CTRL);
+	ring_doorbell(ch);
+	ch->sub_head = ch->head;
+	ch->batch_open = false;
+	ch->submitted_jobs += ch->batch_jobs;
+	ch->batch_jobs = 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Completion tracking.
+ */
+static inline void
+slots_done(struct dw_edma_chan *ch, uint16_t n)
+{
+	while (n-- > 0) {
+		struct dw_edma_slot *s = &ch->slots[ch->hw_done];
+
+		if (s->last) {
+			uint16_t *st = &ch->job_status[s->job & ch->job_mask];
+
+			if (*st == DW_JOB_PENDING)
+				*st = RTE_DMA_STATUS_SUCCESSFUL;
+		}
+		if (++ch->hw_done == ch->nb_slots)
+			ch->hw_done = 0;
+	}
+}
+
+/* Fail every job not yet finished: link lost, or stop with jobs left. */
+static void
+jobs_fail_pending(struct dw_edma_chan *ch, enum rte_dma_status_code sc)
+{
+	uint16_t j;
+
+	for (j = ch->rep_job; j != ch->next_job; j++)
+		if (ch->job_status[j & ch->job_mask] == DW_JOB_PENDING)
+			ch->job_status[j & ch->job_mask] = sc;
+	ch->submitted_jobs += ch->batch_jobs;
+	ch->batch_jobs = 0;
+	ch->batch_open = false;
+	ch->hw_done = ch->head;
+	ch->sub_head = ch->head;
+}
+
+static void
+dev_err_enter(struct dw_edma_chan *ch, const char *why, uint32_t val)
+{
+	DW_LOG(ERR, "%s: %s (0x%08x): device error state, outstanding jobs fail with link error",
+		ch->name, why, val);
+	ch->dev_err = true;
+	ch->err_next_probe = 0;
+	jobs_fail_pending(ch, RTE_DMA_STATUS_DEV_LINK_ERROR);
+}
+
+/* Start the channel on a fresh ring. */
+static void
+chan_restart(struct dw_edma_chan *ch)
+{
+	ch->ops->quiesce(ch);
+	ring_reset(ch);
+	ch->ops->enable(ch);
+	/*
+	 * Until the engine shows it took the new programming (a state other
+	 * than halted, or progress), a halted status may be the old abort.
+	 */
+	ch->stale_halt = true;
+	ch->stale_until = rte_get_timer_cycles() +
+		rte_get_timer_hz() * DW_EDMA_STALE_HALT_MS / 1000;
+}
+
+/* In the error state: watch READY (rate-limited), recover when it is back. */
+static void
+dev_err_probe(struct dw_edma_chan *ch)
+{
+	uint64_t now = rte_get_timer_cycles();
+
+	if (now < ch->err_next_probe)
+		return;
+	ch->err_next_probe = now + rte_get_timer_hz() * DW_EDMA_ERR_PROBE_US / 1000000;
+	if (!dw_edma_meta_ready(ch))
+		return;
+	if (ch->ops->llp_lo(ch) == UINT32_MAX)
+		return;
+	chan_restart(ch);
+	ch->dev_err = false;
+	DW_LOG(NOTICE, "%s: READY is back, channel re-enabled", ch->name);
+}
+
+/* Abort: the job at the engine's position failed; replay the later ones. */
+static void
+chan_abort(struct dw_edma_chan *ch)
+{
+	enum rte_dma_status_code sc = ch->ops->error(ch);
+	uint32_t llp = ch->ops->llp_lo(ch);
+	uint32_t lo = (uint32_t)ch->desc_addr;
+	struct dw_edma_slot *replay = ch->replay;
+	uint16_t f, n, i, nrel, nall = 0, nsub = 0, fjob, open_jobs;
+	uint64_t sj;
+
+	ch->cnt.ring_resets++;
+	if (sc == RTE_DMA_STATUS_DEV_LINK_ERROR || llp == UINT32_MAX) {
+		dev_err_enter(ch, "all-ones read after abort", llp);
+		return;
+	}
+	f = (uint16_t)((llp - lo) / DW_LL_SLOT_SIZE);
+	if (llp < lo || (llp - lo) % DW_LL_SLOT_SIZE != 0 ||
+			(llp - lo) / DW_LL_SLOT_SIZE > ch->nb_slots) {
+		dev_err_enter(ch, "LLP outside the ring after abort", llp);
+		return;
+	}
+	if (f == ch->nb_slots)
+		f = 0;
+	if (ring_dist(ch, ch->hw_done, f) >= ring_dist(ch, ch->hw_done, ch->sub_head))
+		f = ch->hw_done; /* position not in the released part: oldest one */
+	slots_done(ch, ring_dist(ch, ch->hw_done, f));
+	fjob = ch->slots[f].job;
+	ch->job_status[fjob & ch->job_mask] = sc;
+	DW_LOG(DEBUG, "%s: job %u failed with status %d at slot %u", ch->name, fjob, sc, f);
+
+	/* keep what follows the failed job, reset the ring, write it again */
+	n = ring_dist(ch, f, ch->head);
+	nrel = ring_dist(ch, f, ch->sub_head);
+	for (i = 0; i < n; i++) {
+		uint16_t idx = (uint16_t)((f + i) % ch->nb_slots);
+
+		if (ch->slots[idx].job == fjob)
+			continue;
+		replay[nall++] = ch->slots[idx];
+		if (i < nrel)
+			nsub++;
+	}
+	open_jobs = ch->batch_jobs;
+	sj = ch->submitted_jobs;
+	chan_restart(ch);
+	for (i = 0; i < nsub; i++)
+		ring_put(ch, replay[i].sar, replay[i].dar, replay[i].len,
+			replay[i].job, replay[i].last, replay[i].irq);
+	if (nsub > 0)
+		ring_release(ch);
+	for (; i < nall; i++)
+		ring_put(ch, replay[i].sar, replay[i].dar, replay[i].len,
+			replay[i].job, replay[i].last, replay[i].irq);
+	ch->batch_jobs = open_jobs;
+	ch->submitted_jobs = sj;
+}
+
+/*
+ * Learn how far the engine got. Good path: one MMIO read. 'full' (slow
+ * path, vchan_status) reads both progress and state.
+ */
+static void
+chan_poll(struct dw_edma_chan *ch, bool full)
+{
+	uint16_t released = ring_dist(ch, ch->hw_done, ch->sub_head);
+	uint32_t lo = (uint32_t)ch->desc_addr;
+	enum dw_edma_hw_state st;
+
+	if (unlikely(ch->dev_err)) {
+		dev_err_probe(ch);
+		return;
+	}
+	if (released == 0)
+		return;
+	if (!ch->last_no_progress || full) {
+		uint32_t llp = ch->ops->llp_lo(ch);
+		uint16_t pos, adv;
+
+		if (unlikely(llp == 0 || llp == UINT32_MAX)) {
+			dev_err_enter(ch, llp == 0 ? "LLP reads 0 (engine reset)" :
+				"all-ones read (link down)", llp);
+			return;
+		}
+		pos = (uint16_t)((llp - lo) / DW_LL_SLOT_SIZE);
+		if (unlikely(llp < lo || (llp - lo) % DW_LL_SLOT_SIZE != 0 ||
+				(llp - lo) / DW_LL_SLOT_SIZE > ch->nb_slots)) {
+			dev_err_enter(ch, "LLP outside the ring", llp);
+			return;
+		}
+		if (pos == ch->nb_slots)
+			pos = 0;
+		adv = ring_dist(ch, ch->hw_done, pos);
+		if (unlikely(adv > released)) {
+			dev_err_enter(ch, "LLP beyond the released elements", llp);
+			return;
+		}
+		if (adv > 0) {
+			slots_done(ch, adv);
+			ch->stale_halt = false;
+			ch->last_no_progress = false;
+			ch->idle_probes = 0;
+			if (!full || adv == released)
+				return;
+		} else {
+			ch->last_no_progress = true;
+			if (!full)
+				return;
+		}
+	}
+	ch->last_no_progress = false;
+	st = ch->ops->state(ch);
+	if (st == DW_HW_HALTED && ch->stale_halt) {
+		/*
+		 * Maybe the old abort, maybe a new one at the first element:
+		 * wait (ringing again would re-run a failing element). On
+		 * silicon the read after the doorbell already shows the new
+		 * state; an engine that notices writes late needs the wait.
+		 */
+		if (rte_get_timer_cycles() < ch->stale_until)
+			st = DW_HW_RUNNING;
+	} else if (st != DW_HW_DEAD) {
+		ch->stale_halt = false;
+	}
+	switch (st) {
+	case DW_HW_RUNNING:
+		break;
+	case DW_HW_STOPPED:
+		/* stopped with work released: the doorbell was missed */
+		if (rte_get_timer_cycles() - ch->last_doorbell >
+				rte_get_timer_hz() * DW_EDMA_RETRY_US / 1000000) {
+			ch->cnt.doorbell_retries++;
+			ring_doorbell(ch);
+		}
+		break;
+	case DW_HW_HALTED:
+		chan_abort(ch);
+		return;
+	case DW_HW_DEAD:
+		dev_err_enter(ch, "channel status unreadable or reset", 0);
+		return;
+	}
+	if (++ch->idle_probes % DW_EDMA_READY_PROBE_EVERY == 0 && !dw_edma_meta_ready(ch))
+		dev_err_enter(ch, "READY dropped", 0);
+}
+
+/* ---------------------------------------------------------------------------
+ * Fast path.
+ */
+static inline int
+chan_addrs(const struct dw_edma_chan *ch, rte_iova_t src, rte_iova_t dst,
+		uint64_t *sar, uint64_t *dar)
+{
+	uint64_t m2m = ch->fn->opts.m2m_base;
+
+	*sar = src;
+	*dar = dst;
+	if (ch->dir == RTE_DMA_DIR_MEM_TO_MEM) {
+		/* the endpoint reaches host memory through its outbound window */
+		if (ch->rd) {
+			if (dst > UINT64_MAX - m2m)
+				return -EINVAL;
+			*dar = m2m + dst;
+		} else {
+			if (src > UINT64_MAX - m2m)
+				return -EINVAL;
+			*sar = m2m + src;
+		}
+	}
+	return 0;
+}
+
+static inline uint16_t
+chan_free(const struct dw_edma_chan *ch)
+{
+	return ch->nb_desc - ch->slots_used;
+}
+
+static inline int
+job_begin(struct dw_edma_chan *ch, uint16_t nslots)
+{
+	uint16_t id = ch->next_job++;
+
+	ch->job_status[id & ch->job_mask] = DW_JOB_PENDING;
+	ch->job_slots[id & ch->job_mask] = nslots;
+	ch->slots_used += nslots;
+	ch->batch_jobs++;
+	ch->cnt.jobs_enqueued++;
+	return id;
+}
+
+static int
+dw_edma_copy(void *priv, uint16_t vchan, rte_iova_t src, rte_iova_t dst,
+		uint32_t length, uint64_t flags)
+{
+	struct dw_edma_chan *ch = priv;
+	uint64_t sar, dar;
+	bool irq;
+	int id;
+
+	RTE_SET_USED(vchan);
+	if (unlikely(ch->dev_err))
+		return -EIO;
+	if (unlikely(length == 0))
+		return -EINVAL;
+	if (unlikely(chan_free(ch) == 0))
+		return -ENOSPC;
+	if (unlikely(chan_addrs(ch, src, dst, &sar, &dar) != 0))
+		return -EINVAL;
+	id = job_begin(ch, 1);
+	/* flag the batch end and the element taking the last free slot */
+	irq = (flags & RTE_DMA_OP_FLAG_SUBMIT) || chan_free(ch) == 0;
+	ring_put(ch, sar, dar, length, (uint16_t)id, true, irq);
+	if (flags & RTE_DMA_OP_FLAG_SUBMIT)
+		ring_release(ch);
+	return id;
+}
+
+static int
+dw_edma_copy_sg(void *priv, uint16_t vchan, const struct rte_dma_sge *src,
+		const struct rte_dma_sge *dst, uint16_t nb_src, uint16_t nb_dst,
+		uint64_t flags)
+{
+	struct dw_edma_chan *ch = priv;
+	uint64_t stot = 0, dtot = 0;
+	uint32_t so = 0, doff = 0;
+	uint16_t i, si = 0, di = 0, nel = 0, k;
+	int id;
+
+	RTE_SET_USED(vchan);
+	if (unlikely(ch->dev_err))
+		return -EIO;
+	if (unlikely(nb_src == 0 || nb_dst == 0 || nb_src > DW_EDMA_MAX_SGES ||
+			nb_dst > DW_EDMA_MAX_SGES || src == NULL || dst == NULL))
+		return -EINVAL;
+	for (i = 0; i < nb_src; i++) {
+		if (src[i].length == 0)
+			return -EINVAL;
+		stot += src[i].length;
+	}
+	for (i = 0; i < nb_dst; i++) {
+		if (dst[i].length == 0)
+			return -EINVAL;
+		dtot += dst[i].length;
+	}
+	if (stot != dtot)
+		return -EINVAL;
+	/* one element per overlap of a source and a destination segment */
+	nel = nb_src + nb_dst - 1;
+	{
+		uint16_t cnt = 0;
+		uint32_t a = src[0].length, b = dst[0].length;
+
+		si = 0;
+		di = 0;
+		while (si < nb_src && di < nb_dst) {
+			uint32_t m = RTE_MIN(a, b);
+
+			cnt++;
+			a -= m;
+			b -= m;
+			if (a == 0 && ++si < nb_src)
+				a = src[si].length;
+			if (b == 0 && ++di < nb_dst)
+				b = dst[di].length;
+		}
+		nel = cnt;
+	}
+	if (unlikely(chan_free(ch) < nel))
+		return -ENOSPC;
+	for (i = 0; i < nb_src; i++)
+		if (ch->dir == RTE_DMA_DIR_MEM_TO_MEM &&
+				src[i].addr > UINT64_MAX - ch->fn->opts.m2m_base)
+			return -EINVAL;
+	for (i = 0; i < nb_dst; i++)
+		if (ch->dir == RTE_DMA_DIR_MEM_TO_MEM &&
+				dst[i].addr > UINT64_MAX - ch->fn->opts.m2m_base)
+			return -EINVAL;
+
+	id = job_begin(ch, nel);
+	si = 0;
+	di = 0;
+	for (k = 0; k < nel; k++) {
+		uint32_t a = src[si].length - so, b = dst[di].length - doff;
+		uint32_t m = RTE_MIN(a, b);
+		uint64_t sar, dar;
+		bool last = k == nel - 1;
+		bool irq = last && ((flags & RTE_DMA_OP_FLAG_SUBMIT) || chan_free(ch) == 0);
+
+		chan_addrs(ch, src[si].addr + so, dst[di].addr + doff, &sar, &dar);
+		ring_put(ch, sar, dar, m, (uint16_t)id, last, irq);
+		so += m;
+		doff += m;
+		if (so == src[si].length) {
+			si++;
+			so = 0;
+		}
+		if (doff == dst[di].length) {
+			di++;
+			doff = 0;
+		}
+	}
+	if (flags & RTE_DMA_OP_FLAG_SUBMIT)
+		ring_release(ch);
+	return id;
+}
+
+static int
+dw_edma_submit(void *priv, uint16_t vchan)
+{
+	struct dw_edma_chan *ch = priv;
+
+	RTE_SET_USED(vchan);
+	if (unlikely(ch->dev_err))
+		return ch->batch_open ? -EIO : 0;
+	if (ch->batch_open)
+		ring_release(ch);
+	return 0;
+}
+
+static uint16_t
+dw_edma_completed(void *priv, uint16_t vchan, const uint16_t nb_cpls,
+		uint16_t *last_idx, bool *has_error)
+{
+	struct dw_edma_chan *ch = priv;
+	uint16_t n = 0;
+	bool err = false;
+
+	RTE_SET_USED(vchan);
+	/* in the error state every call also watches for READY's return */
+	if (ch->rep_job != ch->next_job || unlikely(ch->dev_err))
+		chan_poll(ch, false);
+	while (n < nb_cpls && ch->rep_job != ch->next_job) {
+		uint16_t k = ch->rep_job & ch->job_mask;
+		uint16_t st = ch->job_status[k];
+
+		if (st == DW_JOB_PENDING)
+			break;
+		if (st != RTE_DMA_STATUS_SUCCESSFUL) {
+			err = true;
+			break;
+		}
+		ch->slots_used -= ch->job_slots[k];
+		ch->rep_job++;
+		n++;
+	}
+	ch->cnt.jobs_completed += n;
+	*last_idx = ch->rep_job - 1;
+	*has_error = err;
+	return n;
+}
+
+static uint16_t
+dw_edma_completed_status(void *priv, uint16_t vchan, const uint16_t nb_cpls,
+		uint16_t *last_idx, enum rte_dma_status_code *status)
+{
+	struct dw_edma_chan *ch = priv;
+	uint16_t n = 0;
+
+	RTE_SET_USED(vchan);
+	/* in the error state every call also watches for READY's return */
+	if (ch->rep_job != ch->next_job || unlikely(ch->dev_err))
+		chan_poll(ch, false);
+	while (n < nb_cpls && ch->rep_job != ch->next_job) {
+		uint16_t k = ch->rep_job & ch->job_mask;
+		uint16_t st = ch->job_status[k];
+
+		if (st == DW_JOB_PENDING)
+			break;
+		status[n] = (enum rte_dma_status_code)st;
+		if (st != RTE_DMA_STATUS_SUCCESSFUL) {
+			ch->errors++;
+			ch->cnt.jobs_failed++;
+		}
+		ch->slots_used -= ch->job_slots[k];
+		ch->rep_job++;
+		n++;
+	}
+	ch->cnt.jobs_completed += n;
+	*last_idx = ch->rep_job - 1;
+	return n;
+}
+
+static uint16_t
+dw_edma_burst_capacity(const void *priv, uint16_t vchan)
+{
+	const struct dw_edma_chan *ch = priv;
+
+	RTE_SET_USED(vchan);
+	return chan_free(ch);
+}
+
+/* ---------------------------------------------------------------------------
+ * Control path.
+ */
+static int
+dw_edma_info_get(const struct rte_dma_dev *dev, struct rte_dma_info *info,
+		uint32_t info_sz)
+{
+	const struct dw_edma_chan *ch = dev->data->dev_private;
+
+	RTE_SET_USED(info_sz);
+	info->dev_capa = RTE_DMA_CAPA_OPS_COPY | RTE_DMA_CAPA_OPS_COPY_SG |
+		RTE_DMA_CAPA_HANDLES_ERRORS |
+		(ch->rd ? RTE_DMA_CAPA_MEM_TO_DEV : RTE_DMA_CAPA_DEV_TO_MEM);
+	if (ch->fn->opts.has_m2m)
+		info->dev_capa |= RTE_DMA_CAPA_MEM_TO_MEM;
+	info->max_vchans = 1;
+	info->max_desc = ch->max_desc;
+	info->min_desc = 1;
+	info->max_sges = DW_EDMA_MAX_SGES;
+	return 0;
+}
+
+static int
+dw_edma_configure(struct rte_dma_dev *dev, const struct rte_dma_conf *conf,
+		uint32_t conf_sz)
+{
+	RTE_SET_USED(dev);
+	RTE_SET_USED(conf_sz);
+	if (conf->nb_vchans != 1) {
+		DW_LOG(ERR, "%s: nb_vchans %u: one vchan per channel", dev->data->dev_name,
+			conf->nb_vchans);
+		return -EINVAL;
+	}
+	if (conf->enable_silent) {
+		DW_LOG(ERR, "%s: silent mode is not supported", dev->data->dev_name);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static void
+chan_free_rings(struct dw_edma_chan *ch)
+{
+	rte_free(ch->slots);
+	rte_free(ch->job_status);
+	rte_free(ch->job_slots);
+	rte_free(ch->replay);
+	ch->replay = NULL;
+	ch->slots = NULL;
+	ch->job_status = NULL;
+	ch->job_slots = NULL;
+	ch->configured = false;
+}
+
+static int
+dw_edma_vchan_setup(struct rte_dma_dev *dev, uint16_t vchan,
+		const struct rte_dma_vchan_conf *conf, uint32_t conf_sz)
+{
+	struct dw_edma_chan *ch = dev->data->dev_private;
+	const char *name = dev->data->dev_name;
+	uint32_t njobs;
+
+	RTE_SET_USED(vchan);
+	RTE_SET_USED(conf_sz);
+	if (conf->nb_desc == 0 || conf->nb_desc > ch->max_desc) {
+		DW_LOG(ERR, "%s: nb_desc %u does not fit: the descriptor window (%u bytes) holds at most %u",
+			name, conf->nb_desc, ch->desc_size, ch->max_desc);
+		return -EINVAL;
+	}
+	switch (conf->direction) {
+	case RTE_DMA_DIR_MEM_TO_DEV:
+		if (!ch->rd)
+			goto bad_dir;
+		break;
+	case RTE_DMA_DIR_DEV_TO_MEM:
+		if (ch->rd)
+			goto bad_dir;
+		break;
+	case RTE_DMA_DIR_MEM_TO_MEM:
+		if (!ch->fn->opts.has_m2m)
+			goto bad_dir;
+		break;
+	default:
+		goto bad_dir;
+	}
+	chan_free_rings(ch);
+	njobs = rte_align32pow2(conf->nb_desc + 1u);
+	ch->slots = rte_zmalloc_socket(NULL, sizeof(*ch->slots) * (conf->nb_desc + 1u),
+		RTE_CACHE_LINE_SIZE, dev->device->numa_node);
+	ch->replay = rte_zmalloc_socket(NULL, sizeof(*ch->slots) * (conf->nb_desc + 1u),
+		RTE_CACHE_LINE_SIZE, dev->device->numa_node);
+	ch->job_status = rte_zmalloc_socket(NULL, njobs * sizeof(uint16_t), RTE_CACHE_LINE_SIZE,
+		dev->device->numa_node);
+	ch->job_slots = rte_zmalloc_socket(NULL, njobs * sizeof(uint16_t),
+		RTE_CACHE_LINE_SIZE, dev->device->numa_node);
+	if (ch->slots == NULL || ch->job_status == NULL || ch->job_slots == NULL ||
+			ch->replay == NULL) {
+		chan_free_rings(ch);
+		DW_LOG(ERR, "%s: no memory for a ring of %u", name, conf->nb_desc);
+		return -ENOMEM;
+	}
+	ch->job_mask = njobs - 1;
+	ch->nb_desc = conf->nb_desc;
+	ch->nb_slots = conf->nb_desc + 1;
+	ch->dir = conf->direction;
+	ch->configured = true;
+	return 0;
+bad_dir:
+	DW_LOG(ERR, "%s: direction %d not possible on a %s channel%s", name, conf->direction,
+		ch->rd ? "read (MEM_TO_DEV)" : "write (DEV_TO_MEM)",
+		ch->fn->opts.has_m2m ? "" : " (MEM_TO_MEM needs the m2m_base devarg)");
+	return -EINVAL;
+}
+
+static void
+chan_reset_jobs(struct dw_edma_chan *ch)
+{
+	ch->next_job = 0;
+	ch->rep_job = 0;
+	ch->slots_used = 0;
+	ch->dev_err = false;
+}
+
+static int
+dw_edma_start(struct rte_dma_dev *dev)
+{
+	struct dw_edma_chan *ch = dev->data->dev_private;
+
+	if (!ch->configured) {
+		DW_LOG(ERR, "%s: vchan not set up", dev->data->dev_name);
+		return -EINVAL;
+	}
+	if (!dw_edma_meta_ready(ch)) {
+		DW_LOG(ERR, "%s: endpoint READY is 0, cannot start", dev->data->dev_name);
+		return -EIO;
+	}
+	chan_reset_jobs(ch);
+	ch->started = true;
+	chan_restart(ch);
+	return 0;
+}
+
+static int
+dw_edma_stop(struct rte_dma_dev *dev)
+{
+	struct dw_edma_chan *ch = dev->data->dev_private;
+	uint64_t end = rte_get_timer_cycles() +
+		rte_get_timer_hz() * DW_EDMA_STOP_WAIT_MS / 1000;
+	uint16_t left;
+
+	if (!ch->started)
+		return 0;
+	if (ch->batch_open && !ch->dev_err)
+		DW_LOG(WARNING, "%s: stop with %u jobs never submitted", dev->data->dev_name,
+			ch->batch_jobs);
+	/* let what was released finish, bounded */
+	while (!ch->dev_err && ch->hw_done != ch->sub_head &&
+			rte_get_timer_cycles() < end) {
+		chan_poll(ch, true);
+		rte_pause();
+	}
+	left = (uint16_t)(ch->next_job - ch->rep_job);
+	if (left != 0) {
+		uint16_t j, notdone = 0;
+
+		for (j = ch->rep_job; j != ch->next_job; j++)
+			if (ch->job_status[j & ch->job_mask] == DW_JOB_PENDING)
+				notdone++;
+		DW_LOG(WARNING, "%s: stopped with %u jobs not collected, %u of them not done; "
+			"their ids are reset by the next start", dev->data->dev_name, left, notdone);
+		ch->cnt.jobs_failed += notdone;
+		ch->errors += notdone;
+		ch->submitted_jobs += ch->batch_jobs;
+		ch->cnt.jobs_completed += left;
+		ch->batch_jobs = 0;
+	}
+	ch->started = false;
+	ch->ops->quiesce(ch);
+	return 0;
+}
+
+static int
+dw_edma_close(struct rte_dma_dev *dev)
+{
+	struct dw_edma_chan *ch = dev->data->dev_private;
+	unsigned int i;
+
+	if (ch->started)
+		dw_edma_stop(dev);
+	chan_free_rings(ch);
+	for (i = 0; i < ch->fn->nb_chans; i++)
+		if (ch->fn->chans[i] == ch)
+			ch->fn->chans[i] = NULL;
+	return 0;
+}
+
+static int
+dw_edma_stats_get(const struct rte_dma_dev *dev, uint16_t vchan,
+		struct rte_dma_stats *stats, uint32_t stats_sz)
+{
+	const struct dw_edma_chan *ch = dev->data->dev_private;
+
+	RTE_SET_USED(vchan);
+	RTE_SET_USED(stats_sz);
+	stats->submitted = ch->submitted_jobs;
+	stats->completed = ch->cnt.jobs_completed;
+	stats->errors = ch->errors;
+	return 0;
+}
+
+static int
+dw_edma_stats_reset(struct rte_dma_dev *dev, uint16_t vchan)
+{
+	struct dw_edma_chan *ch = dev->data->dev_private;
+
+	RTE_SET_USED(vchan);
+	memset(&ch->cnt, 0, sizeof(ch->cnt));
+	ch->submitted_jobs = 0;
+	ch->errors = 0;
+	return 0;
+}
+
+static int
+dw_edma_vchan_status(const struct rte_dma_dev *dev, uint16_t vchan,
+		enum rte_dma_vchan_status *status)
+{
+	struct dw_edma_chan *ch = dev->data->dev_private;
+
+	RTE_SET_USED(vchan);
+	if (ch->started) {
+		/* slow path: also look at READY, which completed() does rarely */
+		if (!ch->dev_err && !dw_edma_meta_ready(ch))
+			dev_err_enter(ch, "READY dropped", 0);
+		chan_poll(ch, true);
+	}
+	if (ch->dev_err)
+		*status = RTE_DMA_VCHAN_HALTED_ERROR;
+	else if (ch->started && ch->hw_done != ch->sub_head)
+		*status = RTE_DMA_VCHAN_ACTIVE;
+	else
+		*status = RTE_DMA_VCHAN_IDLE;
+	return 0;
+}
+
+static int
+dw_edma_dump(const struct rte_dma_dev *dev, FILE *f)
+{
+	struct dw_edma_chan *ch = dev->data->dev_private;
+	const struct rte_pmd_dw_edma_counters *c = &ch->cnt;
+
+	fprintf(f, "dw_edma channel %s%u of %s (%s)\n", ch->rd ? "rd" : "wr", ch->hw_ch,
+		ch->fn->name, ch->fn->ops->name);
+	dw_edma_meta_dump(ch->fn, f);
+	fprintf(f, "  descriptor window: %u bytes at EP 0x%" PRIx64 ", max_desc %u\n",
+		ch->desc_size, ch->desc_addr, ch->max_desc);
+	fprintf(f, "  ring: nb_desc %u head %u hw_done %u released-to %u cb %u batch %s (%u jobs)\n",
+		ch->nb_desc, ch->head, ch->hw_done, ch->sub_head, ch->cb,
+		ch->batch_open ? "open" : "closed", ch->batch_jobs);
+	fprintf(f, "  jobs: next id %u oldest uncollected %u slots in use %u%s\n",
+		ch->next_job, ch->rep_job, ch->slots_used,
+		ch->dev_err ? " DEVICE ERROR STATE" : "");
+	fprintf(f, "  counters: enqueued %" PRIu64 " completed %" PRIu64 " failed %" PRIu64
+		" doorbells %" PRIu64 " (retries %" PRIu64 ") mmio reads %" PRIu64
+		" writes %" PRIu64 " ring resets %" PRIu64 "\n",
+		c->jobs_enqueued, c->jobs_completed, c->jobs_failed, c->doorbells,
+		c->doorbell_retries, c->mmio_reads, c->mmio_writes, c->ring_resets);
+	if (!ch->dev_err) {
+		/* register reads here are diagnostics: keep them off the counters */
+		struct rte_pmd_dw_edma_counters save = ch->cnt;
+
+		ch->ops->dump(ch, f);
+		ch->cnt = save;
+	}
+	return 0;
+}
+
+static const struct rte_dma_dev_ops dw_edma_ops = {
+	.dev_info_get = dw_edma_info_get,
+	.dev_configure = dw_edma_configure,
+	.dev_start = dw_edma_start,
+	.dev_stop = dw_edma_stop,
+	.dev_close = dw_edma_close,
+	.vchan_setup = dw_edma_vchan_setup,
+	.stats_get = dw_edma_stats_get,
+	.stats_reset = dw_edma_stats_reset,
+	.vchan_status = dw_edma_vchan_status,
+	.dev_dump = dw_edma_dump,
+};
+
+/* ---------------------------------------------------------------------------
+ * Device creation for a discovered function.
+ */
+static int
+chan_create(struct dw_edma_fn *fn, struct rte_device *rdev, bool rd, unsigned int i)
+{
+	const struct dw_edma_meta_ch *mc = rd ? &fn->meta.rd[i] : &fn->meta.wr[i];
+	unsigned int k = fn->nb_chans;
+	struct rte_dma_dev *dev;
+	struct dw_edma_chan *ch;
+	char *name = fn->dev_names[k];
+	uint32_t slots;
+
+	char tmp[RTE_DEV_NAME_MAX_LEN];
+
+	if (snprintf(tmp, sizeof(tmp), "%.*s-%s%u", (int)(sizeof(tmp) - 8), fn->name,
+			rd ? "rd" : "wr", i & 0xf) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	rte_strscpy(name, tmp, RTE_DEV_NAME_MAX_LEN);
+	dev = rte_dma_pmd_allocate(name, rdev->numa_node, sizeof(*ch));
+	if (dev == NULL) {
+		DW_LOG(ERR, "%s: cannot allocate dmadev", name);
+		return -ENOMEM;
+	}
+	ch = dev->data->dev_private;
+	ch->name = name;
+	ch->fn = fn;
+	ch->ops = fn->ops;
+	ch->rd = rd;
+	ch->hw_ch = mc->hw_ch;
+	ch->regs = fn->reg + (fn->meta.map_format == DW_MF_HDMA_NATIVE ?
+		DW_HDMA_CH_BASE(rd, i) : DW_V0_CH_BASE(rd, i));
+	ch->desc = fn->bars[mc->desc_bar].addr + mc->desc_off;
+	ch->desc_size = mc->desc_size;
+	ch->desc_addr = mc->desc_addr;
+	slots = mc->desc_size / DW_LL_SLOT_SIZE;
+	/* one slot for the link, one always free; ids are 16-bit */
+	ch->max_desc = (uint16_t)RTE_MIN(slots - 2, (uint32_t)UINT16_MAX - 1);
+	ch->dev_id = dev->data->dev_id;
+
+	dev->device = rdev;
+	dev->dev_ops = &dw_edma_ops;
+	dev->fp_obj->dev_private = ch;
+	dev->fp_obj->copy = dw_edma_copy;
+	dev->fp_obj->copy_sg = dw_edma_copy_sg;
+	dev->fp_obj->submit = dw_edma_submit;
+	dev->fp_obj->completed = dw_edma_completed;
+	dev->fp_obj->completed_status = dw_edma_completed_status;
+	dev->fp_obj->burst_capacity = dw_edma_burst_capacity;
+	fn->chans[k] = ch;
+	fn->nb_chans++;
+	/* the host owns the channel from now: make sure it is quiet */
+	ch->ops->quiesce(ch);
+	memset(&ch->cnt, 0, sizeof(ch->cnt));
+	dev->state = RTE_DMA_DEV_READY;
+	DW_LOG(INFO, "%s: dmadev %d, %u-byte descriptor window, max_desc %u", name,
+		ch->dev_id, ch->desc_size, ch->max_desc);
+	return 0;
+}
+
+int
+dw_edma_fn_create_devs(struct dw_edma_fn *fn, struct rte_device *rdev)
+{
+	unsigned int i;
+	int rc = 0;
+
+	for (i = 0; i < fn->meta.nb_wr && rc == 0; i++)
+		rc = chan_create(fn, rdev, false, i);
+	for (i = 0; i < fn->meta.nb_rd && rc == 0; i++)
+		rc = chan_create(fn, rdev, true, i);
+	if (rc != 0)
+		dw_edma_fn_destroy_devs(fn);
+	return rc;
+}
+
+void
+dw_edma_fn_destroy_devs(struct dw_edma_fn *fn)
+{
+	unsigned int i;
+
+	for (i = 0; i < fn->nb_chans; i++) {
+		struct dw_edma_chan *ch = fn->chans[i];
+
+		if (ch == NULL)
+			continue;
+		if (ch->started)
+			rte_dma_stop(ch->dev_id);
+		rte_dma_pmd_release(fn->dev_names[i]);
+		fn->chans[i] = NULL;
+	}
+	fn->nb_chans = 0;
+}

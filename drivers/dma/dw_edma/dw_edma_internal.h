@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright 2026 The ep-dma authors
+ */
+
+#ifndef DW_EDMA_INTERNAL_H
+#define DW_EDMA_INTERNAL_H
+
+/*
+ * Internal structures of the dw_edma PMD: one dw_edma_fn per endpoint PCI
+ * function (or simulated one), one dw_edma_chan per delegated channel, which
+ * is the private data of one rte_dma device. The register backends (eDMA v0,
+ * HDMA native) sit behind struct dw_edma_hw_ops.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/queue.h>
+
+#include <rte_common.h>
+#include <rte_io.h>
+#include <rte_spinlock.h>
+#include <rte_dmadev.h>
+
+#include "dw_edma_compat.h"
+#include "dw_edma_hw.h"
+#include "rte_pmd_dw_edma.h"
+
+extern int dw_edma_logtype;
+#define DW_LOG(level, fmt, ...) \
+	DW_EDMA_LOG_RAW(level, dw_edma_logtype, fmt, ##__VA_ARGS__)
+
+#define DW_EDMA_MAX_CHANS		(2 * DW_META_MAX_CH)
+#define DW_EDMA_READY_TIMEOUT_MS	3000
+/* Longest job accepted: the element size field is 32-bit. */
+#define DW_EDMA_MAX_LEN			UINT32_MAX
+#define DW_EDMA_MAX_SGES		64
+/* While waiting for work, every Nth status probe also checks READY. */
+#define DW_EDMA_READY_PROBE_EVERY	64
+/* In the device-error state, READY is re-read at most every this many us. */
+#define DW_EDMA_ERR_PROBE_US		1000
+/* After a restart, a halted status is trusted only after this long. */
+#define DW_EDMA_STALE_HALT_MS		200
+/* stop(): how long to wait for jobs in flight. */
+#define DW_EDMA_STOP_WAIT_MS		100
+
+struct dw_edma_chan;
+
+/* What the channel's status register says. */
+enum dw_edma_hw_state {
+	DW_HW_RUNNING,
+	DW_HW_STOPPED,
+	DW_HW_HALTED,   /* aborted or error */
+	DW_HW_DEAD,     /* all-ones or impossible value: link lost */
+};
+
+/* Register backend, one per map-format family. */
+struct dw_edma_hw_ops {
+	const char *name;
+	/* bytes of register window the backend needs for channel (rd, n) */
+	uint64_t (*reg_need)(bool rd, unsigned int hw_ch);
+	/* program the channel for a ring at DESC_ADDR and enable it */
+	void (*enable)(struct dw_edma_chan *ch);
+	/* switch the channel off and clear its owned status bits */
+	void (*quiesce)(struct dw_edma_chan *ch);
+	void (*doorbell)(struct dw_edma_chan *ch);
+	uint32_t (*llp_lo)(struct dw_edma_chan *ch);
+	enum dw_edma_hw_state (*state)(struct dw_edma_chan *ch);
+	/* decode and clear the owned error/abort state after a halt */
+	enum rte_dma_status_code (*error)(struct dw_edma_chan *ch);
+	void (*dump)(struct dw_edma_chan *ch, FILE *f);
+};
+
+extern const struct dw_edma_hw_ops dw_edma_v0_ops;
+extern const struct dw_edma_hw_ops dw_edma_hdma_ops;
+
+struct dw_edma_bar {
+	uint8_t *addr;
+	uint64_t len;
+};
+
+/* Parsed channel-table entry. */
+struct dw_edma_meta_ch {
+	uint8_t hw_ch;
+	uint8_t desc_bar;
+	uint64_t desc_off;
+	uint32_t desc_size;
+	uint64_t desc_addr;
+};
+
+/* Parsed metadata. */
+struct dw_edma_meta {
+	uint8_t bar;          /* metadata BAR */
+	uint16_t length;
+	uint8_t map_format;
+	uint8_t reg_bar;
+	uint64_t reg_off;
+	uint32_t reg_size;
+	uint8_t nb_wr;
+	uint8_t nb_rd;
+	uint8_t es;
+	struct dw_edma_meta_ch wr[DW_META_MAX_CH];
+	struct dw_edma_meta_ch rd[DW_META_MAX_CH];
+};
+
+/* Probe-time options. */
+struct dw_edma_opts {
+	uint32_t ready_timeout_ms;
+	uint64_t m2m_base;
+	bool has_m2m;
+};
+
+/* One endpoint function. */
+struct dw_edma_fn {
+	char name[64];
+	struct dw_edma_bar bars[DW_NUM_BARS];
+	struct dw_edma_meta meta;
+	struct dw_edma_opts opts;
+	uint8_t func_num;
+	uint8_t *reg;                 /* register window base */
+	volatile uint32_t *ctrl_word; /* metadata CTRL (HOST_REQ / READY) */
+	const struct dw_edma_hw_ops *ops;
+	rte_spinlock_t lock;          /* per-direction RMW registers */
+	unsigned int nb_chans;
+	struct dw_edma_chan *chans[DW_EDMA_MAX_CHANS]; /* NULL once closed */
+	char dev_names[DW_EDMA_MAX_CHANS][RTE_DEV_NAME_MAX_LEN];
+	void *model;                  /* simulation only */
+	TAILQ_ENTRY(dw_edma_fn) next;
+};
+
+/* Host-side shadow of one ring slot. */
+struct dw_edma_slot {
+	uint64_t sar;
+	uint64_t dar;
+	uint32_t len;
+	uint16_t job;         /* job id the slot belongs to */
+	uint8_t last;         /* last slot of its job */
+	uint8_t irq;          /* written with the interrupt flag */
+};
+
+/* Per-job state, indexed by job id & job_mask. */
+enum {
+	DW_JOB_PENDING = 0xffff,
+};
+
+struct dw_edma_chan {
+	const char *name;             /* dmadev name */
+	struct dw_edma_fn *fn;
+	const struct dw_edma_hw_ops *ops;
+	bool rd;                      /* read channel (host to endpoint) */
+	uint8_t hw_ch;
+	uint8_t *regs;                /* channel register block */
+	uint8_t *desc;                /* descriptor window (CPU mapping) */
+	uint32_t desc_size;
+	uint64_t desc_addr;           /* endpoint-local LL base */
+	uint16_t max_desc;
+	int16_t dev_id;
+
+	/* configuration */
+	uint16_t nb_desc;
+	enum rte_dma_direction dir;
+	bool configured;
+	bool started;
+
+	/* ring (one slot always free, link element at index nb_slots) */
+	uint16_t nb_slots;            /* data slots = nb_desc + 1 */
+	uint16_t head;                /* next slot to write */
+	uint16_t hw_done;             /* first slot the engine has not done */
+	uint16_t sub_head;            /* first slot not released to the engine */
+	uint8_t cb;                   /* cycle bit of the current lap */
+	uint16_t batch_first;         /* first slot of the unsubmitted batch */
+	uint32_t batch_ctrl;          /* its held-back control word */
+	bool batch_open;              /* elements written since last submit */
+	uint16_t batch_jobs;          /* jobs in the unsubmitted batch */
+	uint16_t batch_last;          /* last slot written */
+	uint16_t slots_used;          /* slots of jobs not yet reported */
+	struct dw_edma_slot *slots;
+	struct dw_edma_slot *replay;  /* scratch for abort recovery */
+
+	/* jobs */
+	uint16_t next_job;            /* id of the next job */
+	uint16_t rep_job;             /* oldest job not reported */
+	uint16_t job_mask;
+	uint16_t *job_status;         /* DW_JOB_PENDING or rte_dma_status_code */
+	uint16_t *job_slots;          /* slots each job uses */
+
+	/* completion probing */
+	bool last_no_progress;
+	uint32_t idle_probes;
+	uint64_t last_doorbell;       /* TSC of the last doorbell */
+	bool stale_halt;              /* restarted, engine not seen since */
+	uint64_t stale_until;
+	bool dev_err;                 /* link lost / READY dropped */
+	uint64_t err_next_probe;      /* TSC of the next READY probe */
+
+	/* counters */
+	struct rte_pmd_dw_edma_counters cnt;
+	uint64_t submitted_jobs;
+	uint64_t errors;
+};
+
+/* ---- MMIO with accounting ---- */
+static inline uint32_t
+dw_rd32(struct dw_edma_chan *ch, const void *addr)
+{
+	ch->cnt.mmio_reads++;
+	return rte_read32(addr);
+}
+
+static inline void
+dw_wr32(struct dw_edma_chan *ch, void *addr, uint32_t v)
+{
+	ch->cnt.mmio_writes++;
+	rte_write32(v, addr);
+}
+
+static inline void
+dw_wr32_relaxed(struct dw_edma_chan *ch, void *addr, uint32_t v)
+{
+	ch->cnt.mmio_writes++;
+	rte_write32_relaxed(v, addr);
+}
+
+static inline uint32_t
+dw_reg_rd(struct dw_edma_chan *ch, uint32_t off)
+{
+	return dw_rd32(ch, ch->fn->reg + off);
+}
+
+static inline void
+dw_reg_wr(struct dw_edma_chan *ch, uint32_t off, uint32_t v)
+{
+	dw_wr32(ch, ch->fn->reg + off, v);
+}
+
+static inline uint32_t
+dw_ch_rd(struct dw_edma_chan *ch, uint32_t off)
+{
+	return dw_rd32(ch, ch->regs + off);
+}
+
+static inline void
+dw_ch_wr(struct dw_edma_chan *ch, uint32_t off, uint32_t v)
+{
+	dw_wr32(ch, ch->regs + off, v);
+}
+
+/* ---- metadata (dw_edma_meta.c) ---- */
+int dw_edma_meta_discover(struct dw_edma_fn *fn);
+bool dw_edma_meta_ready(struct dw_edma_chan *ch);
+void dw_edma_meta_dump(const struct dw_edma_fn *fn, FILE *f);
+
+/* ---- devices (dw_edma_dmadev.c) ---- */
+int dw_edma_fn_create_devs(struct dw_edma_fn *fn, struct rte_device *dev);
+void dw_edma_fn_destroy_devs(struct dw_edma_fn *fn);
+int dw_edma_opts_parse_kv(struct dw_edma_opts *o, const char *key,
+		const char *value, const char *where);
+void dw_edma_opts_default(struct dw_edma_opts *o);
+bool dw_edma_is_opt_key(const char *key);
+struct dw_edma_chan *dw_edma_chan_of(int16_t dev_id);
+struct dw_edma_fn *dw_edma_fn_alloc(const char *name);
+void dw_edma_fn_free(struct dw_edma_fn *fn);
+struct dw_edma_fn *dw_edma_fn_find(const char *name);
+
+#endif /* DW_EDMA_INTERNAL_H */

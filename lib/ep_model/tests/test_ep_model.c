@@ -1,0 +1,1481 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright 2026 The ep-dma authors
+ */
+
+/*
+ * Tests of the endpoint model, driving it directly through its BARs with
+ * hand-built linked lists (no driver involved). Most run with thread=0 so
+ * that the model moves only when the test polls it.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
+#include <rte_memory.h>
+
+#include "rte_ep_model.h"
+#include "../../../app/test/ep_test.h"
+
+/* Register facts the tests use, written from the spec independently. */
+#define WR 0
+#define RD 1
+#define CB (1u << 0)
+#define TCB (1u << 1)
+#define LLP (1u << 2)
+#define LIE (1u << 3)
+#define RIE (1u << 4)
+#define CTL1_CCS (1u << 8)
+#define CTL1_LLE (1u << 9)
+#define CTL1_FUNC(f) ((uint32_t)(f) << 12)
+#define SLOT 24
+#define R_BIT (1u << 31)
+#define H_BIT (1u << 30)
+
+static const char *filter;
+static unsigned int name_seq;
+
+struct tdesc {
+	uint8_t *host;
+	uint64_t addr;
+	uint32_t size;
+};
+
+struct t {
+	struct rte_ep_model *m;
+	struct rte_ep_model_info info;
+	struct rte_ep_model_bar bar[RTE_EP_MODEL_NUM_BARS];
+	volatile uint32_t *meta;
+	volatile uint8_t *regs;
+	uint32_t reg_bar;
+	uint64_t reg_off;
+	uint32_t reg_size;
+	uint32_t layout;
+	unsigned int wr, rd;
+	struct tdesc desc[2][8];
+};
+
+static uint32_t
+le32(const volatile void *p)
+{
+	return __atomic_load_n((const volatile uint32_t *)p, __ATOMIC_ACQUIRE);
+}
+
+static void
+st32(volatile void *p, uint32_t v)
+{
+	__atomic_store_n((volatile uint32_t *)p, v, __ATOMIC_RELEASE);
+}
+
+static uint32_t
+r32(struct t *t, uint32_t off)
+{
+	return le32(t->regs + off);
+}
+
+static void
+w32(struct t *t, uint32_t off, uint32_t v)
+{
+	st32(t->regs + off, v);
+}
+
+static bool
+native(const struct t *t)
+{
+	return t->layout == 7;
+}
+
+static uint32_t
+chb(const struct t *t, int dir, unsigned int ch)
+{
+	return native(t) ? ch * 0x200 + dir * 0x100 : 0x200 + ch * 0x200 + dir * 0x100;
+}
+
+static uint32_t
+llp_lo(struct t *t, int dir, unsigned int ch)
+{
+	return r32(t, chb(t, dir, ch) + (native(t) ? 0x10 : 0x1c));
+}
+
+static uint32_t
+cs(struct t *t, int dir, unsigned int ch)
+{
+	if (native(t))
+		return r32(t, chb(t, dir, ch) + 0x80) & 3;
+	return (r32(t, chb(t, dir, ch)) >> 5) & 3;
+}
+
+static uint32_t
+int_status(struct t *t, int dir, unsigned int ch)
+{
+	if (native(t))
+		return r32(t, chb(t, dir, ch) + 0x84);
+	return r32(t, dir == WR ? 0x04c : 0x0a0);
+}
+
+static int
+poll_n(struct t *t, unsigned int n)
+{
+	int total = 0;
+
+	while (n-- > 0)
+		total += rte_ep_model_poll(t->m);
+	return total;
+}
+
+/* Poll until the engine has nothing left to do (bounded). */
+static int
+run(struct t *t)
+{
+	int total = 0, k, i;
+
+	for (i = 0; i < 100000; i++) {
+		k = rte_ep_model_poll(t->m);
+		if (k <= 0)
+			break;
+		total += k;
+	}
+	return total;
+}
+
+/* Parse the metadata independently of the model (spec A). */
+static int
+parse_meta(struct t *t)
+{
+	volatile uint8_t *b = (volatile uint8_t *)t->meta;
+	uint32_t ctrl = le32(b + 8), es, i, dir, n;
+
+	t->reg_bar = ctrl & 7;
+	t->wr = (ctrl >> 3) & 0xff;
+	t->rd = (ctrl >> 11) & 0xff;
+	es = (ctrl >> 19) & 0xff;
+	t->reg_off = le32(b + 0x0c) | ((uint64_t)le32(b + 0x10) << 32);
+	t->layout = (le32(b + 0x14) >> 8) & 0xff;
+	t->reg_size = le32(b + 0x18);
+	if (t->bar[t->reg_bar].len < t->reg_off + t->reg_size)
+		return -1;
+	t->regs = (volatile uint8_t *)t->bar[t->reg_bar].addr + t->reg_off;
+	for (i = 0; i < t->wr + t->rd; i++) {
+		volatile uint8_t *e = b + 0x1c + i * es;
+		uint32_t cc = le32(e), db = (cc >> 8) & 7;
+		uint64_t off = le32(e + 4) | ((uint64_t)le32(e + 8) << 32);
+		struct tdesc *d;
+
+		dir = i < t->wr ? WR : RD;
+		n = i < t->wr ? i : i - t->wr;
+		if ((cc & 0xff) != n || off + le32(e + 0xc) > t->bar[db].len)
+			return -1;
+		d = &t->desc[dir][n];
+		d->host = (uint8_t *)t->bar[db].addr + off;
+		d->size = le32(e + 0xc);
+		d->addr = le32(e + 0x10) | ((uint64_t)le32(e + 0x14) << 32);
+	}
+	return 0;
+}
+
+static void
+set_host_req(struct t *t)
+{
+	st32(&t->meta[2], le32(&t->meta[2]) | H_BIT);
+}
+
+/* Create an instance, do the handshake, parse the metadata. */
+static int
+setup(struct t *t, const char *args)
+{
+	char name[32];
+	unsigned int b;
+	int i;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(name, sizeof(name), "epm%u", name_seq++);
+	t->m = rte_ep_model_create(name, args);
+	if (t->m == NULL) {
+		printf("  create '%s' failed: %s\n", args, rte_strerror(rte_errno));
+		return -1;
+	}
+	rte_ep_model_info_get(t->m, &t->info);
+	for (b = 0; b < RTE_EP_MODEL_NUM_BARS; b++)
+		rte_ep_model_bar_get(t->m, b, &t->bar[b]);
+	t->meta = t->bar[t->info.metadata_bar].addr;
+	set_host_req(t);
+	for (i = 0; i < 2000 && !(le32(&t->meta[2]) & R_BIT); i++) {
+		if (t->info.threaded)
+			usleep(1000);	/* waiting for the model's own poll period */
+		else
+			rte_ep_model_advance_us(t->m, 1000);
+	}
+	if (!(le32(&t->meta[2]) & R_BIT)) {
+		printf("  READY never came\n");
+		return -1;
+	}
+	return parse_meta(t);
+}
+
+static void
+teardown(struct t *t)
+{
+	rte_ep_model_destroy(t->m);
+	t->m = NULL;
+}
+
+static void
+ll_data(struct t *t, int dir, unsigned int ch, unsigned int slot, uint32_t ctl,
+		uint32_t size, uint64_t sar, uint64_t dar)
+{
+	volatile uint8_t *e = t->desc[dir][ch].host + slot * SLOT;
+
+	st32(e + 4, size);
+	st32(e + 8, (uint32_t)sar);
+	st32(e + 12, (uint32_t)(sar >> 32));
+	st32(e + 16, (uint32_t)dar);
+	st32(e + 20, (uint32_t)(dar >> 32));
+	st32(e, ctl);	/* control word last, with release */
+}
+
+static void
+ll_link(struct t *t, int dir, unsigned int ch, unsigned int slot, uint32_t cb,
+		uint64_t target)
+{
+	volatile uint8_t *e = t->desc[dir][ch].host + slot * SLOT;
+
+	st32(e + 8, (uint32_t)target);
+	st32(e + 12, (uint32_t)(target >> 32));
+	st32(e, LLP | TCB | (cb & CB));
+}
+
+static uint64_t
+slot_addr(struct t *t, int dir, unsigned int ch, unsigned int slot)
+{
+	return t->desc[dir][ch].addr + slot * SLOT;
+}
+
+static void
+ring(struct t *t, int dir, unsigned int ch)
+{
+	if (native(t))
+		w32(t, chb(t, dir, ch) + 0x04, 1);
+	else
+		w32(t, dir == WR ? 0x010 : 0x030, ch);
+}
+
+/* Program a channel as a Linux-like host does and ring it. */
+static void
+start_ch(struct t *t, int dir, unsigned int ch, bool ccs, uint64_t llp,
+		unsigned int func)
+{
+	uint32_t b = chb(t, dir, ch);
+
+	if (native(t)) {
+		w32(t, b + 0x00, 1);			/* ch_en */
+		w32(t, b + 0x88, 0x7 | (1 << 4) | (1 << 6)); /* masks, LSIE, LAIE */
+		w32(t, b + 0x34, 1);			/* LINKLIST_EN */
+		w32(t, b + 0x38, func);
+		w32(t, b + 0x10, (uint32_t)llp);
+		w32(t, b + 0x14, (uint32_t)(llp >> 32));
+		w32(t, b + 0x18, ccs ? 3 : 2);		/* cycle_sync */
+	} else {
+		w32(t, dir == WR ? 0x00c : 0x02c, 1);	/* engine_en */
+		if (t->layout == 5)
+			w32(t, (dir == WR ? 0x128 : 0x168) + 4 * ch, 1);
+		w32(t, dir == WR ? 0x054 : 0x0a8, r32(t, dir == WR ? 0x054 : 0x0a8) |
+			(1u << ch) | (1u << (16 + ch)));
+		w32(t, b + 0x00, (ccs ? CTL1_CCS : 0) | CTL1_LLE | CTL1_FUNC(func));
+		w32(t, b + 0x1c, (uint32_t)llp);
+		w32(t, b + 0x20, (uint32_t)(llp >> 32));
+	}
+	(void)le32(t->desc[dir][ch].host);	/* flush read, as spec C.7 */
+	ring(t, dir, ch);
+}
+
+static void
+fill(uint8_t *p, size_t n, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(i * 7 + seed * 13 + 1);
+}
+
+static uint64_t
+violations(struct t *t)
+{
+	return rte_ep_model_violations(t->m);
+}
+
+static bool
+viol_has(struct t *t, const char *s)
+{
+	char buf[160];
+	unsigned int i;
+
+	for (i = 0; rte_ep_model_violation_get(t->m, i, buf, sizeof(buf)) == 0; i++)
+		if (strstr(buf, s) != NULL)
+			return true;
+	return false;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static int
+test_config_keys(void)
+{
+	static const char *const bad[] = {
+		"nosuchkey=1", "wr=9", "layout=foo", "wr=1,hw_wr=2", "wr=0,rd=0",
+		"desc_size=10", "ready_poll_ms=abc", "element_ns=-1", "abort=xx0:1",
+		"abort=wr5:1", "func=32", "reg_bar=6", "reg_off=0x", "wr=010x",
+		"link_up_ms=5", "link_down_ms=10,link_up_ms=5", "metadata_file=/nonexistent",
+		"meta_bar=2,reg_off=0", "desc_bar=2,desc_off=0x1000",
+	};
+	struct rte_ep_model *m, *m2;
+	struct rte_ep_model_info info;
+	unsigned int i;
+	bool has_layout = false;
+
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		rte_errno = 0;
+		m = rte_ep_model_create("cfgbad", bad[i]);
+		EP_TEST_ASSERT(m == NULL, "'%s' accepted", bad[i]);
+		EP_TEST_ASSERT_EQ(rte_errno, EINVAL, "'%s'", bad[i]);
+	}
+	/* Timing and numeric keys parse, hex and decimal. */
+	m = rte_ep_model_create("cfgok", "thread=0,element_ns=100,bandwidth=0x40000000,"
+		"ready_poll_ms=500,idle_sleep_us=0,missed_doorbell=0,ep_mem_size=0x200000,"
+		"corrupt=rd0:3,abort=wr0:2,link_down_ms=1000,link_up_ms=2000,"
+		"ready_drop_ms=3000,ready_restore_ms=4000,msix=0,func=3");
+	EP_TEST_ASSERT(m != NULL, "valid keys rejected");
+	EP_TEST_ASSERT_EQ(rte_ep_model_info_get(m, &info), 0, "info");
+	EP_TEST_ASSERT_EQ(info.func_num, 3, "func");
+	EP_TEST_ASSERT_EQ(info.ep_mem_size, 0x200000, "ep_mem_size");
+	EP_TEST_ASSERT(!info.threaded, "thread=0");
+	EP_TEST_ASSERT(rte_ep_model_find("cfgok") == m, "find");
+	m2 = rte_ep_model_create("cfgok", "thread=0");
+	EP_TEST_ASSERT(m2 == NULL && rte_errno == EEXIST, "duplicate name");
+	EP_TEST_ASSERT_EQ(rte_ep_model_poll(m) >= 0, 1, "poll");
+	rte_ep_model_destroy(m);
+	EP_TEST_ASSERT(rte_ep_model_find("cfgok") == NULL, "destroyed but found");
+	for (i = 0; rte_ep_model_keys[i] != NULL; i++)
+		if (strcmp(rte_ep_model_keys[i], "layout") == 0)
+			has_layout = true;
+	EP_TEST_ASSERT(has_layout && i >= 30, "keys list");
+	return 0;
+}
+
+/* Metadata per spec A for one layout, parsed here independently. */
+static int
+check_meta(const char *args, uint32_t want_layout, unsigned int wr, unsigned int rd,
+		unsigned int hw_wr, unsigned int hw_rd, uint32_t want_reg_size)
+{
+	struct t t;
+	volatile uint8_t *b;
+	uint32_t hdr, ctrl, len, i, tab;
+	uint64_t stride;
+
+	EP_TEST_ASSERT_EQ(setup(&t, args), 0, "setup %s", args);
+	b = (volatile uint8_t *)t.meta;
+	hdr = le32(b + 4);
+	ctrl = le32(b + 8);
+	len = hdr >> 16;
+	EP_TEST_ASSERT_EQ(le32(b), 0x4d444550, "magic");
+	EP_TEST_ASSERT_EQ(hdr & 0xff, 1, "revision");
+	EP_TEST_ASSERT_EQ(len, 0x1c + (wr + rd) * 0x2c, "length");
+	EP_TEST_ASSERT_EQ((ctrl >> 3) & 0xff, wr, "WR count");
+	EP_TEST_ASSERT_EQ((ctrl >> 11) & 0xff, rd, "RD count");
+	EP_TEST_ASSERT_EQ((ctrl >> 19) & 0xff, 0x2c, "entry size");
+	EP_TEST_ASSERT_EQ(ctrl & (H_BIT | R_BIT), H_BIT | R_BIT, "H and R");
+	EP_TEST_ASSERT_EQ(le32(b + 0x14) & 0xff, 1, "layout id");
+	EP_TEST_ASSERT_EQ((le32(b + 0x14) >> 8) & 0xff, want_layout, "layout data");
+	EP_TEST_ASSERT_EQ(t.reg_size, want_reg_size, "reg size");
+	EP_TEST_ASSERT_EQ(t.info.wr_hw, hw_wr, "hw_wr");
+	EP_TEST_ASSERT_EQ(t.info.rd_hw, hw_rd, "hw_rd");
+	for (i = 0; i < RTE_EP_MODEL_NUM_BARS; i++)
+		EP_TEST_ASSERT((t.bar[i].len & (t.bar[i].len - 1)) == 0 &&
+			(t.bar[i].len == 0 || t.bar[i].len >= 4096), "BAR%u size", i);
+	for (i = 0; i < wr + rd; i++) {
+		volatile uint8_t *e = b + 0x1c + i * 0x2c;
+
+		EP_TEST_ASSERT_EQ(le32(e) & 0xff, i < wr ? i : i - wr, "HW_CH of entry %u", i);
+		EP_TEST_ASSERT_EQ((le32(e) >> 16) & 1, 0, "AUX_VALID");
+		EP_TEST_ASSERT(le32(e + 0xc) == 4096, "desc size");
+	}
+	/* Windows are consecutive endpoint-local addresses, 4 KiB stride. */
+	stride = 4096;
+	if (wr > 1)
+		EP_TEST_ASSERT_EQ(t.desc[WR][1].addr - t.desc[WR][0].addr, stride, "stride");
+	if (wr > 0)
+		EP_TEST_ASSERT_EQ(t.desc[WR][0].addr, 0x20000000, "desc_addr");
+	/* MSI-X table right after the blob, vectors masked. */
+	tab = (len + 7) & ~7u;
+	EP_TEST_ASSERT_EQ(le32(b + tab + 12), 1, "MSI-X vector 0 masked");
+	if (want_layout != 7 && want_layout != 0)
+		EP_TEST_ASSERT_EQ(r32(&t, 0x008), hw_wr | (hw_rd << 16), "ctrl counts");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	teardown(&t);
+	return 0;
+}
+
+static int
+test_meta_unroll(void)
+{
+	return check_meta("thread=0,wr=2,rd=2", 1, 2, 2, 2, 2, 0x2000);
+}
+
+static int
+test_meta_compat(void)
+{
+	return check_meta("thread=0,layout=hdma-compat,wr=0,rd=4,hw_wr=2", 5, 0, 4,
+		2, 4, 0x2000);
+}
+
+static int
+test_meta_native(void)
+{
+	return check_meta("thread=0,layout=hdma-native,wr=3,rd=1", 7, 3, 1, 8, 8, 0x1000);
+}
+
+static int
+test_meta_legacy(void)
+{
+	return check_meta("thread=0,layout=edma-legacy", 0, 1, 1, 1, 1, 0x1000);
+}
+
+static int
+test_meta_placement(void)
+{
+	struct t t;
+	volatile uint8_t *e;
+
+	/* Register and descriptor windows share BAR 3; metadata in BAR 1. */
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,meta_bar=1,reg_bar=3,desc_bar=3,"
+		"reg_off=0x2000,msix=0,desc_size=0x800,desc_addr=0x30000000"), 0, "setup");
+	EP_TEST_ASSERT(t.info.metadata_bar == 1 && t.bar[0].len == 0, "meta BAR");
+	EP_TEST_ASSERT_EQ(t.reg_bar, 3, "reg bar");
+	EP_TEST_ASSERT_EQ(t.reg_off, 0x2000, "reg off");
+	e = (volatile uint8_t *)t.meta + 0x1c;
+	EP_TEST_ASSERT_EQ((le32(e) >> 8) & 7, 3, "desc bar");
+	/* Windows follow the register window, 4 KiB aligned. */
+	EP_TEST_ASSERT_EQ(le32(e + 4), 0x4000, "desc off wr0");
+	EP_TEST_ASSERT_EQ(le32(e + 0x2c + 4), 0x5000, "desc off rd0");
+	EP_TEST_ASSERT_EQ(le32(e + 0xc), 0x800, "desc size");
+	EP_TEST_ASSERT_EQ(t.desc[RD][0].addr, 0x30001000, "desc addr rd0");
+	EP_TEST_ASSERT_EQ(le32((volatile uint8_t *)t.meta + 0x78 + 12), 0, "no MSI-X");
+	EP_TEST_ASSERT(rte_ep_model_ep_ptr(t.m, t.desc[RD][0].addr, 8) ==
+		t.desc[RD][0].host, "ep_ptr on a descriptor window");
+	EP_TEST_ASSERT(rte_ep_model_ep_ptr(t.m, 0x4000000, 16) == t.info.ep_mem,
+		"ep_ptr on ep memory");
+	EP_TEST_ASSERT(rte_ep_model_ep_ptr(t.m, 0x4000000 + 0x1000000 - 8, 16) == NULL,
+		"ep_ptr past the end");
+	teardown(&t);
+	return 0;
+}
+
+static int
+test_handshake(void)
+{
+	struct rte_ep_model *m;
+	struct rte_ep_model_bar bar;
+	volatile uint32_t *meta;
+	struct rte_ep_model_stats st;
+
+	m = rte_ep_model_create("hs", "thread=0,ready_poll_ms=10");
+	EP_TEST_ASSERT(m != NULL, "create");
+	rte_ep_model_bar_get(m, 0, &bar);
+	meta = bar.addr;
+	/* No HOST_REQ: READY never comes. */
+	rte_ep_model_advance_us(m, 25000);
+	rte_ep_model_poll(m);
+	EP_TEST_ASSERT_EQ(le32(&meta[2]) & (R_BIT | H_BIT), 0, "R before H");
+	/* HOST_REQ at t=25 ms: the model looks again only at t=30 ms. */
+	st32(&meta[2], le32(&meta[2]) | H_BIT);
+	rte_ep_model_poll(m);
+	rte_ep_model_advance_us(m, 4999);
+	rte_ep_model_poll(m);
+	EP_TEST_ASSERT_EQ(le32(&meta[2]) & R_BIT, 0, "R before the poll period");
+	rte_ep_model_advance_us(m, 1);
+	EP_TEST_ASSERT_EQ(le32(&meta[2]) & R_BIT, R_BIT, "R at the poll period");
+	rte_ep_model_stats_get(m, &st);
+	EP_TEST_ASSERT_EQ(st.violations, 0, "violations");
+	EP_TEST_ASSERT(st.host_writes >= 1, "HOST_REQ write seen");
+	/* Host tries to set read-only CTRL fields: counted. */
+	st32(&meta[2], le32(&meta[2]) ^ (1u << 3));
+	rte_ep_model_poll(m);
+	EP_TEST_ASSERT_EQ(rte_ep_model_violations(m), 1, "CTRL field write");
+	/* Release clears H and R (checked via find: the instance is gone). */
+	rte_ep_model_destroy(m);
+	EP_TEST_ASSERT(rte_ep_model_find("hs") == NULL, "gone");
+	return 0;
+}
+
+/* Data element helper for RD (host->EP) transfers of 'n' bytes per slot. */
+static int
+test_cycle_stop_resume(void)
+{
+	struct t t;
+	uint8_t *src, *ep;
+	uint64_t ep_addr = 0x4000000;
+	unsigned int i;
+
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
+	src = rte_malloc(NULL, 4096, 64);
+	EP_TEST_ASSERT(src != NULL, "rte_malloc");
+	fill(src, 4096, 1);
+	ep = t.info.ep_mem;
+	memset(ep, 0, 4096);
+	for (i = 0; i < 2; i++)
+		ll_data(&t, RD, 0, i, CB | LIE, 512, (uintptr_t)src + i * 512,
+			ep_addr + i * 512);
+	ll_data(&t, RD, 0, 2, 0, 512, (uintptr_t)src + 1024, ep_addr + 1024);
+	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
+	EP_TEST_ASSERT(run(&t) > 0, "ran");
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 3, "stopped at CB mismatch");
+	EP_TEST_ASSERT_EQ(llp_lo(&t, RD, 0), (uint32_t)slot_addr(&t, RD, 0, 2), "LLP");
+	EP_TEST_ASSERT(memcmp(ep, src, 1024) == 0, "data of 2 elements");
+	EP_TEST_ASSERT(ep[1024] == 0, "third element not run");
+	/* Producer hands over slot 2 and rings: resume from LLP. */
+	ll_data(&t, RD, 0, 2, CB | LIE, 512, (uintptr_t)src + 1024, ep_addr + 1024);
+	ring(&t, RD, 0);
+	run(&t);
+	EP_TEST_ASSERT(memcmp(ep, src, 1536) == 0, "third element after resume");
+	EP_TEST_ASSERT_EQ(llp_lo(&t, RD, 0), (uint32_t)slot_addr(&t, RD, 0, 3), "LLP");
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 3, "stopped");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	rte_free(src);
+	teardown(&t);
+	return 0;
+}
+
+static int
+test_link_ccs_laps(void)
+{
+	struct t t;
+	uint8_t *dst, *ep;
+	uint64_t ep_addr = 0x4000000;
+	unsigned int lap, i;
+	struct rte_ep_model_stats st;
+
+	/* 5 slots: 4 data + link back to the base. */
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,desc_size=120"), 0, "setup");
+	dst = rte_zmalloc(NULL, 8 * 256, 64);
+	ep = t.info.ep_mem;
+	fill(ep, 8 * 256, 2);
+	for (lap = 0; lap < 2; lap++) {
+		uint32_t cb = lap == 0 ? CB : 0;
+
+		for (i = 0; i < 4; i++)
+			ll_data(&t, WR, 0, i, cb | (i == 3 ? LIE : 0), 256,
+				ep_addr + (lap * 4 + i) * 256,
+				(uintptr_t)dst + (lap * 4 + i) * 256);
+		ll_link(&t, WR, 0, 4, cb ^ CB, slot_addr(&t, WR, 0, 0));
+		if (lap == 0)
+			start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
+		else
+			ring(&t, WR, 0);
+		run(&t);
+		EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 3, "lap %u stopped", lap);
+		EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)slot_addr(&t, WR, 0, 0),
+			"lap %u LLP back at the base", lap);
+		/* CCS toggled by the link: visible in ch_control1. */
+		EP_TEST_ASSERT_EQ((r32(&t, chb(&t, WR, 0)) & CTL1_CCS) != 0, lap == 1,
+			"lap %u CCS", lap);
+		EP_TEST_ASSERT(memcmp(dst, ep, (lap + 1) * 4 * 256) == 0, "lap %u data", lap);
+	}
+	rte_ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.elements, 8, "elements");
+	/* A link whose CB equals CCS is not followed (strict). */
+	for (i = 0; i < 4; i++)
+		ll_data(&t, WR, 0, i, CB, 256, ep_addr, (uintptr_t)dst);
+	ll_link(&t, WR, 0, 4, CB, slot_addr(&t, WR, 0, 0));
+	ring(&t, WR, 0);
+	run(&t);
+	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)slot_addr(&t, WR, 0, 4),
+		"stopped on the link");
+	EP_TEST_ASSERT_EQ((r32(&t, chb(&t, WR, 0)) & CTL1_CCS) != 0, 1, "CCS unchanged");
+	/* A link without TCB is not followed either. */
+	st32(t.desc[WR][0].host + 4 * SLOT, LLP);
+	ring(&t, WR, 0);
+	run(&t);
+	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)slot_addr(&t, WR, 0, 4),
+		"no TCB: stopped");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	rte_free(dst);
+	teardown(&t);
+	return 0;
+}
+
+static int
+test_llp_irq_points(void)
+{
+	struct t t;
+	uint8_t *dst;
+	uint64_t base;
+	unsigned int i;
+
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
+	dst = rte_zmalloc(NULL, 4096, 64);
+	base = slot_addr(&t, WR, 0, 0);
+	for (i = 0; i < 4; i++)
+		ll_data(&t, WR, 0, i, CB | ((i & 1) ? LIE : 0), 64, 0x4000000 + i * 64,
+			(uintptr_t)dst + i * 64);
+	start_ch(&t, WR, 0, true, base, 1);
+	EP_TEST_ASSERT_EQ(poll_n(&t, 1), 1, "el0");
+	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 1, "running");
+	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)base, "no progress at el0");
+	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0) & 1, 0, "no DONE yet");
+	EP_TEST_ASSERT_EQ(poll_n(&t, 1), 1, "el1");
+	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)(base + 2 * SLOT), "LIE at el1");
+	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0) & 1, 1, "DONE at el1");
+	EP_TEST_ASSERT_EQ(poll_n(&t, 1), 1, "el2");
+	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)(base + 2 * SLOT), "not at el2");
+	EP_TEST_ASSERT_EQ(poll_n(&t, 1), 1, "el3");
+	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)(base + 4 * SLOT), "LIE at el3");
+	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 1, "still running before the stop");
+	poll_n(&t, 1);
+	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 3, "stopped");
+	/* RIE alone also reports progress, but latches no DONE. */
+	w32(&t, 0x058, 1);
+	ll_data(&t, WR, 0, 4, CB | RIE, 64, 0x4000000, (uintptr_t)dst);
+	ll_data(&t, WR, 0, 5, CB, 64, 0x4000000, (uintptr_t)dst);
+	ring(&t, WR, 0);
+	poll_n(&t, 1);
+	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)(base + 5 * SLOT), "RIE progress");
+	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0) & 1, 0, "RIE latches no DONE");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	rte_free(dst);
+	teardown(&t);
+	return 0;
+}
+
+static int
+test_status_latch_w1c(void)
+{
+	struct t t;
+	uint8_t *dst;
+	unsigned int k;
+
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
+	dst = rte_zmalloc(NULL, 4096, 64);
+	for (k = 0; k < 2; k++) {
+		/* start_ch masks DONE/ABORT: status latches anyway. */
+		ll_data(&t, WR, 0, k, CB | LIE, 64, 0x4000000, (uintptr_t)dst);
+		if (k == 0)
+			start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
+		else
+			ring(&t, WR, 0);
+		run(&t);
+		EP_TEST_ASSERT_EQ(r32(&t, 0x054) & 1, 1, "masked");
+		EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 1, "DONE latched while masked");
+		/* The same write-1-to-clear value twice is seen twice. */
+		w32(&t, 0x058, 1);
+		rte_ep_model_poll(t.m);
+		EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 0, "DONE cleared (%u)", k);
+	}
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	rte_free(dst);
+	teardown(&t);
+
+	/* HDMA native: STOP and WATERMARK latch with all masks set. */
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,layout=hdma-native"), 0, "setup native");
+	dst = rte_zmalloc(NULL, 4096, 64);
+	ll_data(&t, WR, 0, 0, CB | LIE, 64, 0x4000000, (uintptr_t)dst);
+	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
+	EP_TEST_ASSERT_EQ(poll_n(&t, 1), 1, "el0");
+	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 2, "WATERMARK only");
+	run(&t);
+	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 3, "STOP and WATERMARK");
+	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 3, "ch_stat stopped");
+	w32(&t, chb(&t, WR, 0) + 0x8c, 1);
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 2, "STOP cleared");
+	w32(&t, chb(&t, WR, 0) + 0x8c, 2);
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 0, "WATERMARK cleared");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	rte_free(dst);
+	teardown(&t);
+	return 0;
+}
+
+/* One element that faults; checks the abort state and error registers. */
+static int
+abort_case(const char *args, int dir, uint64_t sar, uint64_t dar, unsigned int func,
+		uint32_t off, uint32_t want_bits)
+{
+	struct t t;
+	uint32_t b;
+
+	EP_TEST_ASSERT_EQ(setup(&t, args), 0, "setup");
+	ll_data(&t, dir, 0, 0, CB | LIE, 64, sar, dar);
+	start_ch(&t, dir, 0, true, slot_addr(&t, dir, 0, 0), func);
+	run(&t);
+	b = chb(&t, dir, 0);
+	EP_TEST_ASSERT_EQ(cs(&t, dir, 0), 2, "halted");
+	EP_TEST_ASSERT_EQ(llp_lo(&t, dir, 0), (uint32_t)slot_addr(&t, dir, 0, 0),
+		"LLP at the faulting element");
+	EP_TEST_ASSERT_EQ(int_status(&t, dir, 0), 1u << 16, "ABORT only");
+	EP_TEST_ASSERT_EQ(r32(&t, 0x05c), dir == WR ? want_bits : 0, "wr_err_status");
+	EP_TEST_ASSERT_EQ(r32(&t, 0x0b4), dir == RD && off == 0xb4 ? want_bits : 0,
+		"rd_err_status lo");
+	EP_TEST_ASSERT_EQ(r32(&t, 0x0b8), dir == RD && off == 0xb8 ? want_bits : 0,
+		"rd_err_status hi");
+	/* Halted until the host restarts it; clearing ABORT clears the cause. */
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(cs(&t, dir, 0), 2, "still halted");
+	w32(&t, dir == WR ? 0x058 : 0x0ac, 1u << 16);
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(int_status(&t, dir, 0), 0, "ABORT cleared");
+	EP_TEST_ASSERT_EQ(r32(&t, off), 0, "cause cleared");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	(void)b;
+	teardown(&t);
+	return 0;
+}
+
+static int
+test_iommu_fault(void)
+{
+	uint8_t *heap = malloc(4096), *good = rte_malloc(NULL, 4096, 64);
+	int rc;
+
+	/* RD: the host read gets UR: rd_err_status hi [7:0]. */
+	rc = abort_case("thread=0", RD, (uintptr_t)heap, 0x4000000, 1, 0xb8, 1);
+	/* WR: a posted write has no completion: ABORT, no cause bits. */
+	if (rc == 0)
+		rc = abort_case("thread=0", WR, 0x4000000, (uintptr_t)heap, 1, 0x5c, 0);
+	/* A range that starts in DPDK memory but runs out of it. */
+	if (rc == 0)
+		rc = abort_case("thread=0", RD, 0x1000, 0x4000000, 1, 0xb8, 1);
+	free(heap);
+	rte_free(good);
+	return rc;
+}
+
+/* Memory registered with rte_extmem_register() is DPDK memory too. */
+static int
+test_iommu_extmem(void)
+{
+	const size_t len = 2 * 4096;
+	uint8_t *ext = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct t t;
+	uint8_t *ep;
+
+	EP_TEST_ASSERT(ext != MAP_FAILED, "mmap");
+	fill(ext, len, 11);
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
+	ep = t.info.ep_mem;
+	memset(ep, 0, len);
+	/* Not registered yet: an IOMMU fault. */
+	ll_data(&t, RD, 0, 0, CB, len, (uintptr_t)ext, 0x4000000);
+	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "unregistered memory faults");
+	EP_TEST_ASSERT_EQ(rte_extmem_register(ext, len, NULL, 0, 4096), 0, "extmem");
+	w32(&t, 0x0ac, 1u << 16);
+	ring(&t, RD, 0);
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 3, "registered memory works");
+	EP_TEST_ASSERT(memcmp(ep, ext, len) == 0, "data");
+	/* A range running one byte past the registered memory faults. */
+	ll_data(&t, RD, 0, 1, CB, 64, (uintptr_t)ext + len - 63, 0x4000000);
+	ring(&t, RD, 0);
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "partly outside faults");
+	teardown(&t);
+	rte_extmem_unregister(ext, len);
+	munmap(ext, len);
+	return 0;
+}
+
+static int
+test_func_mismatch(void)
+{
+	uint8_t *good = rte_malloc(NULL, 4096, 64);
+	int rc;
+
+	EP_TEST_ASSERT(good != NULL, "rte_malloc");
+	rc = abort_case("thread=0", RD, (uintptr_t)good, 0x4000000, 2, 0xb8, 1);
+	if (rc == 0)
+		rc = abort_case("thread=0,layout=hdma-compat", WR, 0x4000000,
+			(uintptr_t)good, 0, 0x5c, 0);
+	rte_free(good);
+	return rc;
+}
+
+static int
+test_ep_decode(void)
+{
+	uint8_t *good = rte_malloc(NULL, 4096, 64);
+	int rc;
+
+	/* WR reads endpoint memory: app-read error [7:0]. */
+	rc = abort_case("thread=0", WR, 0x1000, (uintptr_t)good, 1, 0x5c, 1);
+	/* RD writes endpoint memory past its end: app-write error lo [7:0]. */
+	if (rc == 0)
+		rc = abort_case("thread=0", RD, (uintptr_t)good, 0x4000000 + 0x1000000 - 32,
+			1, 0xb4, 1);
+	rte_free(good);
+	return rc;
+}
+
+static int
+test_ll_fetch_error(void)
+{
+	struct t t;
+
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
+	start_ch(&t, WR, 0, true, 0x4000000, 1);	/* LLP in data memory */
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 2, "halted");
+	EP_TEST_ASSERT_EQ(r32(&t, 0x05c), 1u << 16, "LL fetch error bit");
+	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 1u << 16, "ABORT");
+	/* A link element pointing outside the windows. */
+	ll_link(&t, RD, 0, 0, 0, 0x10);
+	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "halted");
+	EP_TEST_ASSERT_EQ(r32(&t, 0x0b4), 1u << 16, "LL fetch error bit rd");
+	EP_TEST_ASSERT_EQ(llp_lo(&t, RD, 0), 0x10, "LLP at the bad element");
+	teardown(&t);
+	return 0;
+}
+
+static int
+test_outbound_m2m(void)
+{
+	struct t t;
+	uint8_t *src = rte_malloc(NULL, 8192, 64), *dst = rte_zmalloc(NULL, 8192, 64);
+	uint64_t ob = 0x1000000000000ULL;
+
+	EP_TEST_ASSERT(src != NULL && dst != NULL, "rte_malloc");
+	fill(src, 8192, 3);
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,outbound=0x1000000000000"), 0, "setup");
+	EP_TEST_ASSERT_EQ(t.info.outbound_base, ob, "info outbound");
+	/* RD: host SAR, endpoint DAR in the outbound window = host memory. */
+	ll_data(&t, RD, 0, 0, CB, 4096, (uintptr_t)src, ob + (uintptr_t)dst);
+	/* WR: endpoint SAR in the window, host DAR. */
+	ll_data(&t, WR, 0, 0, CB, 4096, ob + (uintptr_t)src + 4096,
+		(uintptr_t)dst + 4096);
+	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
+	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
+	run(&t);
+	EP_TEST_ASSERT(memcmp(src, dst, 8192) == 0, "host to host through outbound");
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 3, "rd stopped");
+	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 3, "wr stopped");
+	/* Outbound to non-DPDK memory faults like a decode error. */
+	ll_data(&t, RD, 0, 1, CB, 64, (uintptr_t)src, ob + 0x1000);
+	ring(&t, RD, 0);
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "halted");
+	EP_TEST_ASSERT_EQ(r32(&t, 0x0b4), 1, "app-write error");
+	teardown(&t);
+	/* Without an outbound window the same address is a decode error. */
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
+	ll_data(&t, RD, 0, 0, CB, 4096, (uintptr_t)src, ob + (uintptr_t)dst);
+	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "no window: halted");
+	teardown(&t);
+	rte_free(src);
+	rte_free(dst);
+	return 0;
+}
+
+static int
+test_violations(void)
+{
+	struct t t;
+	uint64_t n;
+	char buf[160];
+
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,wr=2,rd=0"), 0, "setup");
+	w32(&t, 0x000, 1);		/* ctrl_data_arb_prior */
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), 1, "controller-wide");
+	EP_TEST_ASSERT(viol_has(&t, "ctrl_data_arb_prior: controller-wide"), "text");
+	w32(&t, 0x04c, 1);		/* wr_int_status */
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), 2, "int_status");
+	EP_TEST_ASSERT(viol_has(&t, "wr_int_status: read-only"), "text");
+	EP_TEST_ASSERT_EQ(r32(&t, 0x04c), 0, "int_status restored");
+	w32(&t, 0x02c, 1);		/* rd_engine_en, RD not delegated */
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT(viol_has(&t, "rd_engine_en: direction RD not delegated"), "text");
+	w32(&t, chb(&t, RD, 0) + 0x1c, 0x1234);	/* RD channel block */
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT(viol_has(&t, "rd_ch0 llp_lo: channel rd0"), "text");
+	w32(&t, 0x058, 1u << 5);	/* int_clear bit of a channel not owned */
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT(viol_has(&t, "wr_int_clear: bit for channel wr5"), "text");
+	w32(&t, 0x008, 0);		/* ctrl (read-only, controller-wide) */
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(r32(&t, 0x008), 2 | (2 << 16), "ctrl restored");
+	st32(&t.meta[5], 0x12345678);	/* metadata word */
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT(viol_has(&t, "metadata offset 0x014: read-only"), "text");
+	n = violations(&t);
+	EP_TEST_ASSERT_EQ(n, 7, "count");
+	EP_TEST_ASSERT_EQ(rte_ep_model_violation_get(t.m, 7, buf, sizeof(buf)), -ENOENT,
+		"past the end");
+	/* Owned registers are not violations. */
+	w32(&t, 0x00c, 1);
+	w32(&t, chb(&t, WR, 1) + 0x04, 5);
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), n, "owned writes");
+	rte_ep_model_violations_clear(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "cleared");
+	teardown(&t);
+
+	/* HDMA native: only the delegated channels' blocks are the host's. */
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,layout=hdma-native,wr=2,rd=1"), 0, "native");
+	w32(&t, chb(&t, WR, 1) + 0x00, 1);	/* owned */
+	w32(&t, chb(&t, WR, 2) + 0x00, 1);	/* endpoint's channel */
+	w32(&t, chb(&t, RD, 1) + 0x04, 1);	/* endpoint's channel */
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), 2, "native count");
+	EP_TEST_ASSERT(viol_has(&t, "wr_ch2 ch_en: channel wr2 belongs to the endpoint"),
+		"text");
+	teardown(&t);
+	return 0;
+}
+
+/* The quirk: a doorbell arriving while the engine finishes is lost. */
+static int
+missed_doorbell_case(bool quirk)
+{
+	struct t t;
+	uint8_t *dst;
+	struct rte_ep_model_stats st;
+
+	EP_TEST_ASSERT_EQ(setup(&t, quirk ? "thread=0" : "thread=0,missed_doorbell=0"),
+		0, "setup");
+	dst = rte_zmalloc(NULL, 4096, 64);
+	fill(t.info.ep_mem, 256, 4);
+	ll_data(&t, WR, 0, 0, CB, 128, 0x4000000, (uintptr_t)dst);
+	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
+	EP_TEST_ASSERT_EQ(poll_n(&t, 1), 1, "el0 done, slot 1 fetched ahead");
+	/* The host appends slot 1 and rings while the engine is finishing. */
+	ll_data(&t, WR, 0, 1, CB | LIE, 128, 0x4000000 + 128, (uintptr_t)dst + 128);
+	ring(&t, WR, 0);
+	run(&t);
+	rte_ep_model_stats_get(t.m, &st);
+	if (quirk) {
+		EP_TEST_ASSERT_EQ(st.doorbells_lost, 1, "doorbell lost");
+		EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 3, "stopped with work pending");
+		EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)slot_addr(&t, WR, 0, 1),
+			"LLP at the pending element");
+		EP_TEST_ASSERT_EQ(st.elements, 1, "one element");
+		/* Recovery as spec C.8: stopped with work pending -> ring again. */
+		ring(&t, WR, 0);
+		run(&t);
+		rte_ep_model_stats_get(t.m, &st);
+	} else {
+		EP_TEST_ASSERT_EQ(st.doorbells_lost, 0, "doorbell kept");
+	}
+	EP_TEST_ASSERT_EQ(st.elements, 2, "both elements");
+	EP_TEST_ASSERT(memcmp(dst, t.info.ep_mem, 256) == 0, "data");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	rte_free(dst);
+	teardown(&t);
+	return 0;
+}
+
+static int
+test_missed_doorbell_on(void)
+{
+	return missed_doorbell_case(true);
+}
+
+static int
+test_missed_doorbell_off(void)
+{
+	return missed_doorbell_case(false);
+}
+
+/* Move data both ways through a layout, byte for byte. */
+static int
+formats_case(const char *args)
+{
+	struct t t;
+	uint8_t *src = rte_malloc(NULL, 65536, 64), *dst = rte_zmalloc(NULL, 65536, 64);
+	uint8_t *ep;
+	unsigned int ch, i, nch;
+	struct rte_ep_model_stats st;
+
+	EP_TEST_ASSERT(src != NULL && dst != NULL, "rte_malloc");
+	fill(src, 65536, 5);
+	EP_TEST_ASSERT_EQ(setup(&t, args), 0, "setup %s", args);
+	ep = t.info.ep_mem;
+	nch = RTE_MIN(t.wr, t.rd);
+	for (ch = 0; ch < nch; ch++) {
+		for (i = 0; i < 8; i++) {
+			uint64_t off = ch * 8192 + i * 1024;
+
+			/* RD: host src -> endpoint; WR: endpoint -> host dst. */
+			ll_data(&t, RD, ch, i, CB | (i == 7 ? LIE : 0), 1024 - i,
+				(uintptr_t)src + off, 0x4000000 + off);
+			ll_data(&t, WR, ch, i, CB | (i == 7 ? LIE : 0), 1024 - i,
+				0x4000000 + 0x100000 + off, (uintptr_t)dst + off);
+			fill(ep + 0x100000 + off, 1024, 6 + i);
+		}
+		/* eDMA doorbells are shared per direction: let each be seen. */
+		start_ch(&t, RD, ch, true, slot_addr(&t, RD, ch, 0), 1);
+		rte_ep_model_poll(t.m);
+		start_ch(&t, WR, ch, true, slot_addr(&t, WR, ch, 0), 1);
+		rte_ep_model_poll(t.m);
+	}
+	run(&t);
+	for (ch = 0; ch < nch; ch++) {
+		for (i = 0; i < 8; i++) {
+			uint64_t off = ch * 8192 + i * 1024;
+
+			EP_TEST_ASSERT(memcmp(ep + off, src + off, 1024 - i) == 0,
+				"rd%u element %u", ch, i);
+			EP_TEST_ASSERT(ep[off + 1024 - i] == 0 || i == 0, "rd%u %u overrun",
+				ch, i);
+			EP_TEST_ASSERT(memcmp(dst + off, ep + 0x100000 + off, 1024 - i) == 0,
+				"wr%u element %u", ch, i);
+		}
+		EP_TEST_ASSERT_EQ(cs(&t, RD, ch), 3, "rd%u stopped", ch);
+		EP_TEST_ASSERT_EQ(cs(&t, WR, ch), 3, "wr%u stopped", ch);
+		EP_TEST_ASSERT_EQ(llp_lo(&t, WR, ch), (uint32_t)slot_addr(&t, WR, ch, 8),
+			"wr%u LLP", ch);
+	}
+	rte_ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.elements, nch * 16, "elements");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	teardown(&t);
+	rte_free(src);
+	rte_free(dst);
+	return 0;
+}
+
+static int
+test_format_unroll(void)
+{
+	return formats_case("thread=0,wr=2,rd=2");
+}
+
+static int
+test_format_compat(void)
+{
+	struct t t;
+	struct rte_ep_model_stats st;
+	int rc = formats_case("thread=0,layout=hdma-compat,wr=2,rd=2");
+
+	if (rc != 0)
+		return rc;
+	/* Compat has no engine_en: without chN_pwr_en the doorbell is ignored. */
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,layout=hdma-compat"), 0, "setup");
+	ll_data(&t, WR, 0, 0, CB, 64, 0x4000000, 0x4000100);
+	w32(&t, 0x00c, 1);
+	w32(&t, chb(&t, WR, 0), CTL1_CCS | CTL1_LLE | CTL1_FUNC(1));
+	w32(&t, chb(&t, WR, 0) + 0x1c, (uint32_t)slot_addr(&t, WR, 0, 0));
+	ring(&t, WR, 0);
+	run(&t);
+	rte_ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.doorbells_ignored, 1, "ignored");
+	EP_TEST_ASSERT_EQ(st.elements, 0, "nothing ran");
+	teardown(&t);
+	return 0;
+}
+
+static int
+test_format_native(void)
+{
+	return formats_case("thread=0,layout=hdma-native,wr=3,rd=3");
+}
+
+static int
+test_link_down(void)
+{
+	struct t t;
+	unsigned int i, b;
+	uint8_t *dst;
+
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,ready_poll_ms=5"), 0, "setup");
+	dst = rte_zmalloc(NULL, 4096, 64);
+	ll_data(&t, WR, 0, 0, CB | LIE, 64, 0x4000000, (uintptr_t)dst);
+	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
+	run(&t);
+	EP_TEST_ASSERT(llp_lo(&t, WR, 0) != 0, "LLP set");
+	EP_TEST_ASSERT_EQ(rte_ep_model_link_set(t.m, false), 0, "link down");
+	for (b = 0; b < RTE_EP_MODEL_NUM_BARS; b++)
+		for (i = 0; i < t.bar[b].len / 4; i += 61)
+			EP_TEST_ASSERT_EQ(le32((uint32_t *)t.bar[b].addr + i), 0xffffffff,
+				"BAR%u word %u", b, i);
+	rte_ep_model_advance_us(t.m, 20000);
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]), 0xffffffff, "still all-ones");
+	EP_TEST_ASSERT_EQ(rte_ep_model_link_set(t.m, true), 0, "link up");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[0]), 0x4d444550, "metadata back");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), H_BIT, "H kept, R clear");
+	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), 0, "register block reset");
+	EP_TEST_ASSERT_EQ(r32(&t, chb(&t, WR, 0)), 0, "ch_control1 reset");
+	EP_TEST_ASSERT_EQ(le32(t.desc[WR][0].host), CB | LIE, "descriptors kept");
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "R only at the next poll");
+	rte_ep_model_advance_us(t.m, 5000);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "R back");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	teardown(&t);
+
+	/* Scheduled by configuration keys, on the model clock. */
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,link_down_ms=10,link_up_ms=20"), 0, "setup");
+	rte_ep_model_advance_us(t.m, 10000 - 1000);	/* setup took 1 ms */
+	EP_TEST_ASSERT_EQ(le32(&t.meta[0]), 0xffffffff, "down at 10 ms");
+	rte_ep_model_advance_us(t.m, 9999);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[0]), 0xffffffff, "still down");
+	rte_ep_model_advance_us(t.m, 1);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[0]), 0x4d444550, "up at 20 ms");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "R not yet");
+	rte_ep_model_advance_us(t.m, 1000);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "R one poll period later");
+	teardown(&t);
+	rte_free(dst);
+	return 0;
+}
+
+static int
+test_ready_drop(void)
+{
+	struct t t;
+	uint8_t *dst;
+	struct rte_ep_model_stats st;
+
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
+	dst = rte_zmalloc(NULL, 4096, 64);
+	EP_TEST_ASSERT_EQ(rte_ep_model_ready_set(t.m, false), 0, "drop");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), H_BIT, "R dropped, H kept");
+	rte_ep_model_advance_us(t.m, 10000);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "stays dropped");
+	/* The engine keeps running. */
+	ll_data(&t, WR, 0, 0, CB, 64, 0x4000000, (uintptr_t)dst);
+	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
+	run(&t);
+	rte_ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.elements, 1, "engine ran with READY=0");
+	EP_TEST_ASSERT_EQ(rte_ep_model_ready_set(t.m, true), 0, "restore");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "restored");
+	teardown(&t);
+
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,ready_drop_ms=5,ready_restore_ms=8"), 0,
+		"setup");
+	rte_ep_model_advance_us(t.m, 4000 - 1);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "before the drop");
+	rte_ep_model_advance_us(t.m, 1);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "dropped at 5 ms");
+	rte_ep_model_advance_us(t.m, 3000);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "restored at 8 ms");
+	teardown(&t);
+	rte_free(dst);
+	return 0;
+}
+
+static int
+test_metadata_file(void)
+{
+	char path[] = "/tmp/ep_model_meta_XXXXXX";
+	uint32_t img[16];
+	struct rte_ep_model *m;
+	struct rte_ep_model_bar bar;
+	volatile uint32_t *meta;
+	char args[128];
+	int fd, i;
+
+	memset(img, 0, sizeof(img));
+	img[0] = 0x4d444550;
+	img[1] = 1 | (0x40u << 16);
+	img[2] = 7 | (9u << 3) | R_BIT;	/* hostile: REG_BAR 7, 9 WR, R preset */
+	img[5] = 0x0001;		/* LAYOUT_DATA 0 */
+	fd = mkstemp(path);
+	EP_TEST_ASSERT(fd >= 0, "mkstemp");
+	EP_TEST_ASSERT(write(fd, img, sizeof(img)) == (ssize_t)sizeof(img), "write");
+	close(fd);
+	snprintf(args, sizeof(args), "thread=0,metadata_file=%s", path);
+	m = rte_ep_model_create("metafile", args);
+	unlink(path);
+	EP_TEST_ASSERT(m != NULL, "create");
+	rte_ep_model_bar_get(m, 0, &bar);
+	meta = bar.addr;
+	for (i = 0; i < 16; i++)
+		if (i != 2)
+			EP_TEST_ASSERT_EQ(le32(&meta[i]), img[i], "word %d", i);
+	EP_TEST_ASSERT_EQ(le32(&meta[2]), img[2] & ~R_BIT, "handshake bits start clear");
+	st32(&meta[2], le32(&meta[2]) | H_BIT);
+	rte_ep_model_advance_us(m, 1000);
+	EP_TEST_ASSERT_EQ(le32(&meta[2]), img[2] | H_BIT, "READY after HOST_REQ");
+	rte_ep_model_destroy(m);
+	return 0;
+}
+
+static int
+corruption_case(bool by_key)
+{
+	struct t t;
+	uint8_t *src = rte_malloc(NULL, 4096, 64), *ep;
+	unsigned int i, diff = 0;
+
+	EP_TEST_ASSERT(src != NULL, "rte_malloc");
+	fill(src, 4096, 7);
+	EP_TEST_ASSERT_EQ(setup(&t, by_key ? "thread=0,corrupt=rd0:1" : "thread=0"), 0,
+		"setup");
+	if (!by_key)
+		EP_TEST_ASSERT_EQ(rte_ep_model_inject_corruption(t.m, RTE_EP_MODEL_DIR_RD,
+			0, 1), 0, "inject");
+	ep = t.info.ep_mem;
+	for (i = 0; i < 3; i++)
+		ll_data(&t, RD, 0, i, CB, 1024, (uintptr_t)src + i * 1024,
+			0x4000000 + i * 1024);
+	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 3, "completed normally");
+	EP_TEST_ASSERT(memcmp(ep, src, 1024) == 0, "element 0 intact");
+	EP_TEST_ASSERT(memcmp(ep + 2048, src + 2048, 1024) == 0, "element 2 intact");
+	for (i = 1024; i < 2048; i++)
+		diff += ep[i] != src[i];
+	EP_TEST_ASSERT_EQ(diff, 1, "one byte of element 1 flipped");
+	teardown(&t);
+	rte_free(src);
+	return 0;
+}
+
+static int
+test_corruption(void)
+{
+	int rc = corruption_case(false);
+
+	return rc != 0 ? rc : corruption_case(true);
+}
+
+static int
+test_inject_abort(void)
+{
+	struct t t;
+	uint8_t *src = rte_malloc(NULL, 4096, 64), *ep;
+	unsigned int i;
+	struct rte_ep_model_stats st;
+
+	EP_TEST_ASSERT(src != NULL, "rte_malloc");
+	fill(src, 4096, 8);
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,abort=rd0:1"), 0, "setup");
+	ep = t.info.ep_mem;
+	memset(ep, 0, 4096);
+	for (i = 0; i < 3; i++)
+		ll_data(&t, RD, 0, i, CB | LIE, 1024, (uintptr_t)src + i * 1024,
+			0x4000000 + i * 1024);
+	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "halted");
+	EP_TEST_ASSERT_EQ(llp_lo(&t, RD, 0), (uint32_t)slot_addr(&t, RD, 0, 1),
+		"at element 1");
+	EP_TEST_ASSERT_EQ(int_status(&t, RD, 0), 1 | (1u << 16), "DONE(el0) + ABORT");
+	EP_TEST_ASSERT_EQ(r32(&t, 0x0b8), 1u << 8, "completer abort cause");
+	EP_TEST_ASSERT(memcmp(ep, src, 1024) == 0 && ep[1024] == 0, "el0 only");
+	/* Restart (ringing a halted channel resumes from LLP). */
+	w32(&t, 0x0ac, 1 | (1u << 16));
+	ring(&t, RD, 0);
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 3, "stopped");
+	EP_TEST_ASSERT(memcmp(ep, src, 3072) == 0, "rest done after restart");
+	rte_ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.aborts, 1, "aborts");
+	/* API injection on WR: ABORT, no cause bits; and a STOP doorbell. */
+	EP_TEST_ASSERT_EQ(rte_ep_model_inject_abort(t.m, RTE_EP_MODEL_DIR_WR, 0, 0), 0,
+		"inject");
+	EP_TEST_ASSERT(rte_ep_model_inject_abort(t.m, RTE_EP_MODEL_DIR_WR, 1, 0) != 0,
+		"not delegated");
+	ll_data(&t, WR, 0, 0, CB, 64, 0x4000000, (uintptr_t)src);
+	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 2, "wr halted");
+	EP_TEST_ASSERT_EQ(r32(&t, 0x05c), 0, "no wr cause");
+	teardown(&t);
+	rte_free(src);
+	return 0;
+}
+
+static int
+test_stop_doorbell(void)
+{
+	struct t t;
+	uint8_t *dst = rte_zmalloc(NULL, 4096, 64);
+	unsigned int i;
+
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
+	for (i = 0; i < 4; i++)
+		ll_data(&t, WR, 0, i, CB, 64, 0x4000000, (uintptr_t)dst);
+	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
+	poll_n(&t, 1);
+	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 1, "running");
+	w32(&t, 0x010, (1u << 31) | 0);
+	poll_n(&t, 1);
+	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 2, "halted by STOP");
+	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)slot_addr(&t, WR, 0, 1), "LLP");
+	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 1u << 16, "ABORT");
+	teardown(&t);
+	rte_free(dst);
+	return 0;
+}
+
+static int
+test_timing(void)
+{
+	struct t t;
+	uint8_t *dst = rte_zmalloc(NULL, 8192, 64);
+	struct rte_ep_model_stats st;
+
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,element_ns=3000"), 0, "setup");
+	ll_data(&t, WR, 0, 0, CB, 64, 0x4000000, (uintptr_t)dst);
+	ll_data(&t, WR, 0, 1, CB, 64, 0x4000000, (uintptr_t)dst);
+	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
+	EP_TEST_ASSERT_EQ(poll_n(&t, 5), 0, "nothing at t0");
+	rte_ep_model_advance_us(t.m, 2);
+	EP_TEST_ASSERT_EQ(poll_n(&t, 5), 0, "nothing at t0+2us");
+	rte_ep_model_advance_us(t.m, 1);
+	EP_TEST_ASSERT_EQ(poll_n(&t, 1), 1, "element 0 at t0+3us");
+	EP_TEST_ASSERT_EQ(poll_n(&t, 5), 0, "element 1 not yet");
+	rte_ep_model_advance_us(t.m, 3);
+	EP_TEST_ASSERT_EQ(poll_n(&t, 1), 1, "element 1 at t0+6us");
+	/* Bandwidth: 4096 bytes at 1e9 B/s take 4.096 us. */
+	rte_ep_model_timing_set(t.m, 0, 1000000000);
+	ll_data(&t, WR, 0, 2, CB, 4096, 0x4000000, (uintptr_t)dst);
+	run(&t);
+	rte_ep_model_advance_us(t.m, 4);
+	EP_TEST_ASSERT_EQ(poll_n(&t, 3), 0, "before 4.096 us");
+	rte_ep_model_advance_us(t.m, 1);
+	run(&t);
+	rte_ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.elements, 2, "stopped at element 2 (not rung yet)");
+	ring(&t, WR, 0);
+	EP_TEST_ASSERT_EQ(poll_n(&t, 3), 0, "element 2 in flight");
+	rte_ep_model_advance_us(t.m, 5);
+	run(&t);
+	rte_ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.elements, 3, "element 2 after 4.096 us");
+	teardown(&t);
+	rte_free(dst);
+	return 0;
+}
+
+/* The engine in its own thread: a ring with laps, host polls LLP. */
+static int
+test_threaded(void)
+{
+	struct t t;
+	const unsigned int slots = 8, data = slots - 1, total = 100;
+	uint8_t *dst = rte_zmalloc(NULL, total * 256, 64), *ep;
+	unsigned int head = 0, done = 0, posted = 0, i;
+	bool cb = true;
+	uint64_t deadline;
+	struct rte_ep_model_stats st;
+
+	EP_TEST_ASSERT(dst != NULL, "rte_zmalloc");
+	EP_TEST_ASSERT_EQ(setup(&t, "desc_size=192,idle_sleep_us=5"), 0, "setup");
+	EP_TEST_ASSERT_EQ(rte_ep_model_poll(t.m), -EBUSY, "poll refused");
+	EP_TEST_ASSERT_EQ(rte_ep_model_advance_us(t.m, 1), -EBUSY, "advance refused");
+	ep = t.info.ep_mem;
+	fill(ep, total * 256, 9);
+	for (i = 0; i < data; i++)
+		st32(t.desc[WR][0].host + i * SLOT, 0);
+	ll_link(&t, WR, 0, data, 0, slot_addr(&t, WR, 0, 0));
+	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
+	deadline = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
+	while (done < total && rte_get_timer_cycles() < deadline) {
+		unsigned int idx, n = 0;
+
+		/* Post while a slot is free (keep one free). */
+		while (posted < total && (posted - done) < data - 1) {
+			if (head == data - 1)
+				ll_link(&t, WR, 0, data, cb ? 0 : CB, slot_addr(&t, WR, 0, 0));
+			ll_data(&t, WR, 0, head, (cb ? CB : 0) | LIE, 256,
+				0x4000000 + posted * 256, (uintptr_t)dst + posted * 256);
+			posted++;
+			n++;
+			if (++head == data) {
+				head = 0;
+				cb = !cb;
+			}
+		}
+		if (n > 0 || (cs(&t, WR, 0) == 3 && posted > done))
+			ring(&t, WR, 0);
+		idx = (llp_lo(&t, WR, 0) - (uint32_t)t.desc[WR][0].addr) / SLOT;
+		if (idx >= data)
+			idx = 0;
+		/* Completed = distance from the done position to LLP's slot. */
+		done += (idx + data - done % data) % data;
+	}
+	EP_TEST_ASSERT_EQ(done, total, "all completed in time (posted %u)", posted);
+	EP_TEST_ASSERT(memcmp(dst, ep, total * 256) == 0, "data");
+	rte_ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.elements, total, "elements");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	/* READY drop and restore act at once from another thread. */
+	rte_ep_model_ready_set(t.m, false);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (R_BIT | H_BIT), H_BIT, "dropped");
+	rte_ep_model_ready_set(t.m, true);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "restored");
+	teardown(&t);
+	rte_free(dst);
+	return 0;
+}
+
+static const struct ep_test_case cases[] = {
+	{ "config_keys", test_config_keys },
+	{ "meta_unroll", test_meta_unroll },
+	{ "meta_compat", test_meta_compat },
+	{ "meta_native", test_meta_native },
+	{ "meta_legacy", test_meta_legacy },
+	{ "meta_placement", test_meta_placement },
+	{ "handshake", test_handshake },
+	{ "cycle_stop_resume", test_cycle_stop_resume },
+	{ "link_ccs_laps", test_link_ccs_laps },
+	{ "llp_irq_points", test_llp_irq_points },
+	{ "status_latch_w1c", test_status_latch_w1c },
+	{ "iommu_fault", test_iommu_fault },
+	{ "iommu_extmem", test_iommu_extmem },
+	{ "func_mismatch", test_func_mismatch },
+	{ "ep_decode", test_ep_decode },
+	{ "ll_fetch_error", test_ll_fetch_error },
+	{ "outbound_m2m", test_outbound_m2m },
+	{ "violations", test_violations },
+	{ "missed_doorbell_on", test_missed_doorbell_on },
+	{ "missed_doorbell_off", test_missed_doorbell_off },
+	{ "format_unroll", test_format_unroll },
+	{ "format_compat", test_format_compat },
+	{ "format_native", test_format_native },
+	{ "link_down", test_link_down },
+	{ "ready_drop", test_ready_drop },
+	{ "metadata_file", test_metadata_file },
+	{ "corruption", test_corruption },
+	{ "inject_abort", test_inject_abort },
+	{ "stop_doorbell", test_stop_doorbell },
+	{ "timing", test_timing },
+	{ "threaded", test_threaded },
+};
+
+int
+main(int argc, char **argv)
+{
+	char *eal_args[] = {
+		argv[0], "--no-huge", "--iova-mode=va", "-m", "128", "--no-pci",
+		"--log-level=lib.eal:error", "--log-level=lib.ep_model:info",
+	};
+	int failed;
+
+	if (argc > 1)
+		filter = argv[1];
+	if (rte_eal_init(RTE_DIM(eal_args), eal_args) < 0) {
+		printf("rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	failed = ep_test_run("ep_model", cases, RTE_DIM(cases), filter);
+	rte_eal_cleanup();
+	return failed != 0;
+}

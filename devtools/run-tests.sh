@@ -49,13 +49,14 @@ out = subprocess.run(['meson', 'introspect', '--tests', sys.argv[1]],
 for t in json.loads(out):
     env = ' '.join('%s=%s' % (k, shlex.quote(v)) for k, v in (t.get('env') or {}).items())
     cmd = ' '.join(shlex.quote(c) for c in t['cmd'])
-    print('%s\t%d\t%s\t%s\t%s' % (t['name'], t.get('timeout') or 300,
+    # \x1f, not a tab: read merges runs of whitespace separators.
+    print('%s\x1f%d\x1f%s\x1f%s\x1f%s' % (t['name'], t.get('timeout') or 300,
           t.get('workdir') or sys.argv[1], env, cmd))
 PY
 )
 
 for line in "${tests[@]}"; do
-	IFS=$'\t' read -r name timeout wdir envs cmd <<<"$line"
+	IFS=$'\x1f' read -r name timeout wdir envs cmd <<<"$line"
 	if [ -n "$filter" ] && [[ "$name" != *"$filter"* ]]; then
 		continue
 	fi

@@ -79,7 +79,8 @@ awk -F, -v secs="$secs" -v sim="$sim" '
 		line("jobs/s, 64 B, burst 32", "Mjobs/s", v[1, "mjobs_per_s"], v[2, "mjobs_per_s"])
 		line("throughput, 64 KiB, burst 32", "GB/s", v[3, "gbytes_per_s"], v[4, "gbytes_per_s"])
 		line("driver cycles/job, 64 B, burst 1", "cycles", v[5, "cycles_per_job"], v[6, "cycles_per_job"])
-		line("driver cycles/job, 64 B, burst 32", "cycles", v[1, "cycles_per_job"], v[2, "cycles_per_job"])
+		line("driver cycles/job, 64 B, burst 32", "cycles", v[1, "cycles_per_job"],
+			v[2, "cycles_per_job"])
 		line("single-job latency, 64 B: min", "ns", v[7, "lat_min_ns"], v[8, "lat_min_ns"])
 		line("single-job latency, 64 B: median", "ns", v[7, "lat_med_ns"], v[8, "lat_med_ns"])
 		line("single-job latency, 64 B: p99", "ns", v[7, "lat_p99_ns"], v[8, "lat_p99_ns"])

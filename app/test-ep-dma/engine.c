@@ -838,10 +838,16 @@ assign_lcores(struct ep_run *run)
 	for (i = 0; i < cfg->n_lmap; i++) {
 		int id = ep_parse_dev(cfg->lmap[i].dev), k;
 
-		if (id < 0 || (k = find_dev(run, (int16_t)id)) < 0) {
-			fprintf(stderr, "--lcore-map: unknown device '%s'\n",
+		if (id < 0) {
+			fprintf(stderr, "--lcore-map: unknown dmadev '%s'\n",
 				cfg->lmap[i].dev);
 			return -ENODEV;
+		}
+		k = find_dev(run, (int16_t)id);
+		if (k < 0) {
+			fprintf(stderr, "--lcore-map: device '%s' is not among "
+				"the devices to run (--dev)\n", cfg->lmap[i].dev);
+			return -EINVAL;
 		}
 		if (!rte_lcore_is_enabled(cfg->lmap[i].lcore)) {
 			fprintf(stderr, "--lcore-map: lcore %u is not enabled "

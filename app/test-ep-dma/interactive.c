@@ -96,8 +96,10 @@ do_start(void)
 		istatus = EXIT_FAILURE;
 		return;
 	}
-	rc = rte_ctrl_thread_create(&ithread, "ep-dma-run", NULL, run_thread,
-		irun);
+	/* A plain pthread (run_thread pins itself to the main lcore's core):
+	 * rte_ctrl_thread_create() is gone after DPDK 23.11.
+	 */
+	rc = pthread_create(&ithread, NULL, run_thread, irun);
 	if (rc != 0) {
 		printf("cannot create the run thread: %s\n", strerror(rc));
 		irun->running = false;

@@ -200,6 +200,7 @@ static void m_desc_absent(uint8_t *b) { set_field(b, ENTRY(0), 0x7, 8, 5); }
 static void m_hw_ch(uint8_t *b) { set_field(b, ENTRY(1), 0xff, 0, 0); }
 static void m_hw_ch_rd(uint8_t *b) { set_field(b, ENTRY(2), 0xff, 0, 1); }
 static void m_aux(uint8_t *b) { put32(b, ENTRY(0), get32(b, ENTRY(0)) | (1u << 16)); }
+static void m_partial(uint8_t *b) { set_field(b, 8, 0xff, 11, 1); }
 static void m_4g(uint8_t *b) { put32(b, ENTRY(0) + 0x10, 0xfffff800); }
 
 static int c_good(void) { return run_blob("valid blob from a file", NULL, true, true); }
@@ -249,6 +250,7 @@ static int c_desc_absent(void)
 static int c_hw_ch(void) { return run_blob("HW_CH != index (wr)", m_hw_ch, false, true); }
 static int c_hw_ch_rd(void) { return run_blob("HW_CH != index (rd)", m_hw_ch_rd, false, true); }
 static int c_aux(void) { return run_blob("aux window invalid", m_aux, false, true); }
+static int c_partial(void) { return run_blob("partial direction", m_partial, false, true); }
 static int c_4g(void) { return run_blob("ring crosses 4 GiB", m_4g, false, true); }
 
 static const struct ep_test_case cases[] = {
@@ -285,6 +287,7 @@ static const struct ep_test_case cases[] = {
 	{ "meta_r4_hw_ch_rd", c_hw_ch_rd },
 	{ "meta_r4_aux_invalid", c_aux },
 	{ "meta_r4_ring_crosses_4g", c_4g },
+	{ "meta_e1_partial_direction", c_partial },
 };
 
 int

@@ -227,6 +227,7 @@ rte_ep_model_create(const char *name, const char *args)
 	epm_meta_build(m, msix_vectors);
 	epm_regs_reset(m);
 	init_channels(m);
+	epm_regs_build_hot(m);
 	m->next_poll_ns = m->cfg.ready_poll_ms * 1000000ULL;
 	m->ev_link_down = ms_event(m->cfg.link_down_ms);
 	m->ev_link_up = ms_event(m->cfg.link_up_ms);

@@ -13,17 +13,21 @@
 #include <sched.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/prctl.h>
 
 #include <rte_eal.h>
 #include <rte_eal_memconfig.h>
 #include <rte_fbarray.h>
+#include <rte_lcore.h>
 #include <rte_memory.h>
 
 #include "ep_model_internal.h"
 
 /* Rounds of one element per running channel between two register scans. */
 #define EPM_THREAD_ROUNDS 8
+/* The thread scans the whole register window every this many passes. */
+#define EPM_FULL_SCAN_EVERY 16
 /* The thread spins this long without work before it starts to sleep. */
 #define EPM_IDLE_SPIN_NS 200000ULL
 
@@ -291,9 +295,13 @@ desc_ptr(const struct rte_ep_model *m, uint64_t addr, uint64_t len)
 	return NULL;
 }
 
-/* Is host IOVA [iova, +len) inside DPDK-registered memory? */
+/*
+ * Is host IOVA [iova, +len) inside DPDK-registered memory? The memseg list
+ * of the last hit is cached (lists never move; whether a page is in use is
+ * still checked every time).
+ */
 static void *
-iommu_resolve(uint64_t iova, uint64_t len)
+iommu_resolve(struct rte_ep_model *m, uint64_t iova, uint64_t len)
 {
 	uintptr_t va, end, a;
 	bool ok = true;
@@ -310,8 +318,14 @@ iommu_resolve(uint64_t iova, uint64_t len)
 	end = va + len;
 	rte_mcfg_mem_read_lock();
 	for (a = va; a < end && ok; ) {
-		struct rte_memseg_list *msl = rte_mem_virt2memseg_list((void *)a);
+		struct rte_memseg_list *msl = m->msl_cache;
 		uintptr_t base;
+
+		if (msl == NULL || a < (uintptr_t)msl->base_va ||
+				a - (uintptr_t)msl->base_va >= msl->len) {
+			msl = rte_mem_virt2memseg_list((void *)a);
+			m->msl_cache = msl;
+		}
 		unsigned int idx;
 
 		if (msl == NULL || msl->page_sz == 0) {
@@ -337,7 +351,7 @@ chan_func(const struct rte_ep_model *m, const struct epm_chan *c)
 }
 
 static enum epm_cause
-resolve_host(const struct rte_ep_model *m, const struct epm_chan *c,
+resolve_host(struct rte_ep_model *m, const struct epm_chan *c,
 		uint64_t iova, uint64_t len, uint8_t **p)
 {
 	if (len == 0)
@@ -345,12 +359,12 @@ resolve_host(const struct rte_ep_model *m, const struct epm_chan *c,
 	/* The IOMMU rejects requests attributed to another function. */
 	if (chan_func(m, c) != m->cfg.func)
 		return EPM_CAUSE_HOST_FAULT;
-	*p = iommu_resolve(iova, len);
+	*p = iommu_resolve(m, iova, len);
 	return *p == NULL ? EPM_CAUSE_HOST_FAULT : EPM_CAUSE_NONE;
 }
 
 static enum epm_cause
-resolve_ep(const struct rte_ep_model *m, uint64_t addr, uint64_t len, uint8_t **p)
+resolve_ep(struct rte_ep_model *m, uint64_t addr, uint64_t len, uint8_t **p)
 {
 	const struct epm_cfg *cf = &m->cfg;
 
@@ -370,7 +384,7 @@ resolve_ep(const struct rte_ep_model *m, uint64_t addr, uint64_t len, uint8_t **
 			len <= cf->outbound_size &&
 			addr - cf->outbound <= cf->outbound_size - len) {
 		/* Outbound iATU window: forwarded to host IOVA addr - base. */
-		*p = iommu_resolve(addr - cf->outbound, len);
+		*p = iommu_resolve(m, addr - cf->outbound, len);
 		if (*p != NULL)
 			return EPM_CAUSE_NONE;
 	}
@@ -545,7 +559,11 @@ epm_pass(struct rte_ep_model *m, unsigned int rounds)
 	epm_timed(m, now);
 	if (m->link_down)
 		return 0;
-	epm_regs_scan(m);
+	/* poll() (one round) always scans everything: tests are exact. */
+	if (rounds == 1 || m->idle_pass || ++m->passes % EPM_FULL_SCAN_EVERY == 0)
+		epm_regs_scan(m);
+	else
+		epm_regs_scan_hot(m);
 	for (r = 0; r < rounds; r++) {
 		k = 0;
 		for (i = 0; i < EPM_MAX_CH; i++)
@@ -559,12 +577,13 @@ epm_pass(struct rte_ep_model *m, unsigned int rounds)
 		if (k == 0)
 			break;
 		/*
-		 * eDMA doorbells are shared per direction: look at them between
-		 * rounds to narrow the window in which two writes merge.
+		 * eDMA doorbells are shared per direction: look at the hot words
+		 * between rounds to narrow the window in which two writes merge.
 		 */
-		if (r + 1 < rounds && !native(m))
-			epm_regs_scan_doorbells(m);
+		if (r + 1 < rounds)
+			epm_regs_scan_hot(m);
 	}
+	m->idle_pass = n == 0;
 	return n;
 }
 
@@ -602,6 +621,38 @@ engine_main(void *arg)
 	return NULL;
 }
 
+/*
+ * A thread inherits the creator's affinity, which on an EAL thread is one
+ * lcore: the engine would then share that core with the host's polling
+ * loop. Like DPDK's control threads, prefer the CPUs no lcore uses, else
+ * any CPU.
+ */
+static void
+engine_default_affinity(struct rte_ep_model *m)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set, all;
+	unsigned int lc;
+	long i;
+
+	if (ncpu <= 0)
+		return;
+	CPU_ZERO(&all);
+	for (i = 0; i < ncpu && i < CPU_SETSIZE; i++)
+		CPU_SET(i, &all);
+	set = all;
+	RTE_LCORE_FOREACH(lc) {
+		unsigned int cpu = rte_lcore_to_cpu_id(lc);
+
+		if (cpu < CPU_SETSIZE)
+			CPU_CLR(cpu, &set);
+	}
+	if (CPU_COUNT(&set) == 0)
+		set = all;
+	if (pthread_setaffinity_np(m->tid, sizeof(set), &set) != 0)
+		EPM_LOG(DEBUG, "%s: engine thread keeps its inherited affinity", m->name);
+}
+
 int
 epm_thread_start(struct rte_ep_model *m)
 {
@@ -628,6 +679,8 @@ epm_thread_start(struct rte_ep_model *m)
 			epm_thread_stop(m);
 			return -EINVAL;
 		}
+	} else {
+		engine_default_affinity(m);
 	}
 	return 0;
 }

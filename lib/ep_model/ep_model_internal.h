@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include <rte_common.h>
+#include <rte_memory.h>
 #include <rte_log.h>
 
 #include "rte_ep_model.h"
@@ -226,6 +227,11 @@ struct rte_ep_model {
 	uint8_t *ep_mem;
 
 	struct epm_chan ch[2][EPM_MAX_CH];
+	uint32_t hot[4 + 2 * EPM_MAX_CH * 5];	/* fast-path register words */
+	unsigned int nhot;
+	uint64_t passes;
+	struct rte_memseg_list *msl_cache;	/* last memseg list hit */
+	bool idle_pass;		/* last pass processed nothing */
 
 	/* clock: thread=0 moves it by advance_us, otherwise monotonic */
 	uint64_t clock_ns;
@@ -263,7 +269,8 @@ int epm_meta_load_file(const char *path, uint8_t **img, uint32_t *len);
 void epm_reg_decode(const struct rte_ep_model *m, uint32_t off, struct epm_reg *r);
 void epm_regs_reset(struct rte_ep_model *m);
 void epm_regs_scan(struct rte_ep_model *m);
-void epm_regs_scan_doorbells(struct rte_ep_model *m);
+void epm_regs_build_hot(struct rte_ep_model *m);
+void epm_regs_scan_hot(struct rte_ep_model *m);
 void epm_reg_update(struct rte_ep_model *m, uint32_t off, uint32_t clear,
 		uint32_t set);
 uint32_t epm_reg_live(const struct rte_ep_model *m, uint32_t off);

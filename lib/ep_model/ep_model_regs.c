@@ -491,16 +491,54 @@ epm_regs_scan(struct rte_ep_model *m)
 	}
 }
 
+/*
+ * Words the host writes on the fast path (doorbells, int_clear, the
+ * delegated channels' control and LLP words): the threaded engine looks at
+ * them on every pass and between element rounds, at the rest of the window
+ * every few passes. Registers that only matter when a channel starts
+ * (engine_en, pwr_en, ch_en, FUNC_NUM) are read from memory at that moment.
+ */
 void
-epm_regs_scan_doorbells(struct rte_ep_model *m)
+epm_regs_build_hot(struct rte_ep_model *m)
 {
-	static const uint32_t db[] = { EDMA_WR_DOORBELL, EDMA_RD_DOORBELL };
+	static const uint32_t edma_g[] = { EDMA_WR_DOORBELL, EDMA_RD_DOORBELL,
+		EDMA_WR_INT_CLEAR, EDMA_RD_INT_CLEAR };
+	static const uint32_t edma_c[] = { EDMA_CH_CTL1, EDMA_CH_LLP_LO, EDMA_CH_LLP_HI };
+	static const uint32_t hdma_c[] = { HDMA_DOORBELL, HDMA_LLP_LO, HDMA_LLP_HI,
+		HDMA_CYCLE_SYNC, HDMA_INT_CLEAR };
+	unsigned int d, i, k;
+
+	m->nhot = 0;
+	if (m->cfg.layout == RTE_EP_MODEL_MF_EDMA_LEGACY)
+		return;
+	if (!epm_is_hdma_native(m))
+		for (k = 0; k < RTE_DIM(edma_g); k++)
+			m->hot[m->nhot++] = edma_g[k] / 4;
+	for (d = 0; d < 2; d++)
+		for (i = 0; i < EPM_MAX_CH; i++) {
+			const struct epm_chan *c = &m->ch[d][i];
+
+			if (!c->active)
+				continue;
+			if (epm_is_hdma_native(m))
+				for (k = 0; k < RTE_DIM(hdma_c); k++)
+					m->hot[m->nhot++] = (c->blk + hdma_c[k]) / 4;
+			else
+				for (k = 0; k < RTE_DIM(edma_c); k++)
+					m->hot[m->nhot++] = (c->blk + edma_c[k]) / 4;
+		}
+}
+
+void
+epm_regs_scan_hot(struct rte_ep_model *m)
+{
 	unsigned int i;
 
-	for (i = 0; i < RTE_DIM(db); i++) {
-		uint32_t v = epm_ld32(&m->regs[db[i] / 4]);
+	for (i = 0; i < m->nhot; i++) {
+		uint32_t w = m->hot[i];
+		uint32_t v = epm_ld32(&m->regs[w]);
 
-		if (v != m->shadow[db[i] / 4])
-			host_write(m, db[i], v, false);
+		if (v != m->shadow[w])
+			host_write(m, w * 4, v, false);
 	}
 }

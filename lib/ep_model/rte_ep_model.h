@@ -171,7 +171,9 @@ void rte_ep_model_violations_clear(struct rte_ep_model *m);
 
 /**
  * Fault injection: abort the nth data element (0 = the next one) that
- * channel (dir, ch) processes from now on, as a completer abort would.
+ * channel (dir, ch) processes from now on, as a completer abort would
+ * (read channels latch the completer-abort cause, write channels only
+ * ABORT). @return 0, or -EINVAL when (dir, ch) is not delegated.
  */
 int rte_ep_model_inject_abort(struct rte_ep_model *m, enum rte_ep_model_dir dir,
 		unsigned int ch, uint32_t nth);
@@ -192,7 +194,12 @@ int rte_ep_model_inject_corruption(struct rte_ep_model *m,
  */
 int rte_ep_model_link_set(struct rte_ep_model *m, bool up);
 
-/** Drop (false) or restore (true) READY without a link event. */
+/**
+ * Drop (false) or restore (true) READY without a link event. A drop clears
+ * only READY (the engine keeps its state and keeps running) and holds it
+ * clear; a restore sets it at once if HOST_REQ is set, else at the next
+ * handshake poll after the host sets HOST_REQ.
+ */
 int rte_ep_model_ready_set(struct rte_ep_model *m, bool ready);
 
 /**

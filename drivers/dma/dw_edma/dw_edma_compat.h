@@ -32,7 +32,18 @@
  * rte_dma_fp_object gained no fields we rely on between 22.11 and 25.11;
  * 24.11 also removed nothing we use. The PCI device's address of a BAR is
  * mem_resource[i].addr in all three versions.
+ *
+ * Metadata reads go through the BAR mapping. When vfio-pci cannot mmap the
+ * MSI-X page that the blob shares (spec B.6), 24.11+ offers
+ * rte_pci_mmio_read()/rte_pci_mmio_write() on the device fd; 22.11 has no
+ * such call, so there the endpoint must be configured with MSI only. A port
+ * adds that fallback here, behind DW_EDMA_HAVE_PCI_MMIO.
  */
+#if RTE_VERSION >= RTE_VERSION_NUM(24, 11, 0, 0)
+#define DW_EDMA_HAVE_PCI_MMIO 1
+#else
+#define DW_EDMA_HAVE_PCI_MMIO 0
+#endif
 #define DW_EDMA_PCI_BAR_ADDR(pdev, i)	((pdev)->mem_resource[(i)].addr)
 #define DW_EDMA_PCI_BAR_LEN(pdev, i)	((pdev)->mem_resource[(i)].len)
 

@@ -23,7 +23,7 @@ RTE_LOG_REGISTER_DEFAULT(dw_edma_logtype, NOTICE);
 /* A stopped channel is rung again only this long after the last doorbell,
  * so that a doorbell the engine has not picked up yet is not counted lost.
  */
-#define DW_EDMA_RETRY_US	20
+#define DW_EDMA_RETRY_US	200
 
 static TAILQ_HEAD(, dw_edma_fn) dw_edma_fns = TAILQ_HEAD_INITIALIZER(dw_edma_fns);
 
@@ -167,13 +167,14 @@ ring_reset(struct dw_edma_chan *ch)
 	ch->batch_open = false;
 	ch->batch_jobs = 0;
 	ch->last_no_progress = false;
+	ch->stopped_seen = false;
 	ch->idle_probes = 0;
 }
 
+/* Data element control word: the lap's cycle bit, LIE (HDMA: LWIE) if flagged. */
 static inline uint32_t
-slot_ctrl(const struct dw_edma_chan *ch, uint16_t idx, bool irq)
+slot_ctrl(const struct dw_edma_chan *ch, bool irq)
 {
-	RTE_SET_USED(idx);
 	return (ch->cb ? DW_LL_CB : 0) | (irq ? DW_LL_LIE : 0);
 }
 
@@ -193,7 +194,7 @@ ring_put(struct dw_edma_chan *ch, uint64_t sar, uint64_t dar, uint32_t len,
 
 	if (idx == ch->nb_slots - 1)
 		ring_write_link(ch);
-	ctrl = slot_ctrl(ch, idx, irq);
+	ctrl = slot_ctrl(ch, irq);
 	dw_wr32_relaxed(ch, el + DW_LL_OFF_SIZE, len);
 	dw_wr32_relaxed(ch, el + DW_LL_OFF_SAR_LO, (uint32_t)sar);
 	dw_wr32_relaxed(ch, el + DW_LL_OFF_SAR_HI, (uint32_t)(sar >> 32));
@@ -336,6 +337,7 @@ dev_err_probe(struct dw_edma_chan *ch)
 	if (ch->ops->llp_lo(ch) == UINT32_MAX)
 		return;
 	chan_restart(ch);
+	ch->cnt.ring_resets++;
 	ch->dev_err = false;
 	DW_LOG(NOTICE, "%s: READY is back, channel re-enabled", ch->name);
 }
@@ -440,6 +442,7 @@ chan_poll(struct dw_edma_chan *ch, bool full)
 		if (adv > 0) {
 			slots_done(ch, adv);
 			ch->stale_halt = false;
+			ch->stopped_seen = false;
 			ch->last_no_progress = false;
 			ch->idle_probes = 0;
 			if (!full || adv == released)
@@ -461,18 +464,30 @@ chan_poll(struct dw_edma_chan *ch, bool full)
 		 */
 		if (rte_get_timer_cycles() < ch->stale_until)
 			st = DW_HW_RUNNING;
-	} else if (st != DW_HW_DEAD) {
+	} else if (st == DW_HW_RUNNING) {
+		/* only running proves the engine took the new programming: a
+		 * stopped CS may be our own control-word write read back
+		 */
 		ch->stale_halt = false;
 	}
 	switch (st) {
 	case DW_HW_RUNNING:
 		break;
 	case DW_HW_STOPPED:
-		/* stopped with work released: the doorbell was missed */
-		if (rte_get_timer_cycles() - ch->last_doorbell >
+		/*
+		 * Stopped with work released: the doorbell was missed, or the
+		 * engine finished after our LLP read. Ring again only when a
+		 * second look, with an LLP read in between, shows no progress.
+		 */
+		if (ch->stopped_seen && ch->stopped_at == ch->hw_done &&
+				rte_get_timer_cycles() - ch->last_doorbell >
 				rte_get_timer_hz() * DW_EDMA_RETRY_US / 1000000) {
 			ch->cnt.doorbell_retries++;
 			ring_doorbell(ch);
+			ch->stopped_seen = false;
+		} else {
+			ch->stopped_seen = true;
+			ch->stopped_at = ch->hw_done;
 		}
 		break;
 	case DW_HW_HALTED:
@@ -797,7 +812,8 @@ dw_edma_vchan_setup(struct rte_dma_dev *dev, uint16_t vchan,
 	RTE_SET_USED(vchan);
 	RTE_SET_USED(conf_sz);
 	if (conf->nb_desc == 0 || conf->nb_desc > ch->max_desc) {
-		DW_LOG(ERR, "%s: nb_desc %u does not fit: the descriptor window (%u bytes) holds at most %u",
+		DW_LOG(ERR, "%s: nb_desc %u does not fit: the descriptor window (%u "
+			"bytes) holds at most %u",
 			name, conf->nb_desc, ch->desc_size, ch->max_desc);
 		return -EINVAL;
 	}
@@ -901,7 +917,8 @@ dw_edma_stop(struct rte_dma_dev *dev)
 			if (ch->job_status[j & ch->job_mask] == DW_JOB_PENDING)
 				notdone++;
 		DW_LOG(WARNING, "%s: stopped with %u jobs not collected, %u of them not done; "
-			"their ids are reset by the next start", dev->data->dev_name, left, notdone);
+			"their ids are reset by the next "
+			"start", dev->data->dev_name, left, notdone);
 		ch->cnt.jobs_failed += notdone;
 		ch->errors += notdone;
 		ch->submitted_jobs += ch->batch_jobs;
@@ -987,7 +1004,8 @@ dw_edma_dump(const struct rte_dma_dev *dev, FILE *f)
 	dw_edma_meta_dump(ch->fn, f);
 	fprintf(f, "  descriptor window: %u bytes at EP 0x%" PRIx64 ", max_desc %u\n",
 		ch->desc_size, ch->desc_addr, ch->max_desc);
-	fprintf(f, "  ring: nb_desc %u head %u hw_done %u released-to %u cb %u batch %s (%u jobs)\n",
+	fprintf(f, "  ring: nb_desc %u head %u hw_done %u released-to %u cb %u batch %s "
+		"(%u jobs)\n",
 		ch->nb_desc, ch->head, ch->hw_done, ch->sub_head, ch->cb,
 		ch->batch_open ? "open" : "closed", ch->batch_jobs);
 	fprintf(f, "  jobs: next id %u oldest uncollected %u slots in use %u%s\n",

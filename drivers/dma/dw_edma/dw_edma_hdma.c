@@ -88,7 +88,8 @@ hdma_error(struct dw_edma_chan *ch)
 static void
 hdma_dump(struct dw_edma_chan *ch, FILE *f)
 {
-	fprintf(f, "  regs: ch_en 0x%08x ch_stat 0x%08x llp 0x%08x%08x int_stat 0x%08x int_setup 0x%08x func_num 0x%x\n",
+	fprintf(f, "  regs: ch_en 0x%08x ch_stat 0x%08x llp 0x%08x%08x int_stat 0x%08x "
+		"int_setup 0x%08x func_num 0x%x\n",
 		dw_ch_rd(ch, DW_HDMA_CH_EN), dw_ch_rd(ch, DW_HDMA_CH_STAT),
 		dw_ch_rd(ch, DW_HDMA_LLP_HI), dw_ch_rd(ch, DW_HDMA_LLP_LO),
 		dw_ch_rd(ch, DW_HDMA_INT_STAT), dw_ch_rd(ch, DW_HDMA_INT_SETUP),

@@ -188,6 +188,8 @@ struct dw_edma_chan {
 	bool last_no_progress;
 	uint32_t idle_probes;
 	uint64_t last_doorbell;       /* TSC of the last doorbell */
+	bool stopped_seen;            /* last status probe said stopped */
+	uint16_t stopped_at;          /* hw_done at that probe */
 	bool stale_halt;              /* restarted, engine not seen since */
 	uint64_t stale_until;
 	bool dev_err;                 /* link lost / READY dropped */

@@ -48,7 +48,8 @@ meta_check_header(struct dw_edma_fn *fn, uint8_t bar, struct dw_edma_meta *m)
 	}
 	m->length = DW_META_HDR_LEN_OF(hdr);
 	if (m->length < DW_META_HDR_LEN || m->length > blen) {
-		DW_LOG(ERR, "%s: BAR%u metadata LENGTH 0x%x outside [0x%x, BAR length 0x%" PRIx64 "]",
+		DW_LOG(ERR, "%s: BAR%u metadata LENGTH 0x%x outside [0x%x, BAR length "
+			"0x%" PRIx64 "]",
 			fn->name, bar, m->length, DW_META_HDR_LEN, blen);
 		return -EINVAL;
 	}
@@ -65,7 +66,8 @@ meta_check_header(struct dw_edma_fn *fn, uint8_t bar, struct dw_edma_meta *m)
 	case DW_MF_HDMA_NATIVE:
 		break;
 	case DW_MF_EDMA_LEGACY:
-		DW_LOG(ERR, "%s: BAR%u metadata LAYOUT_DATA 0 (eDMA legacy viewport map) is not supported",
+		DW_LOG(ERR, "%s: BAR%u metadata LAYOUT_DATA 0 (eDMA legacy viewport map) "
+			"is not supported",
 			fn->name, bar);
 		return -ENOTSUP;
 	default:
@@ -95,14 +97,16 @@ meta_check_header(struct dw_edma_fn *fn, uint8_t bar, struct dw_edma_meta *m)
 		return -EINVAL;
 	}
 	if (es < DW_META_CH_ENTRY_MIN || (es & 3) != 0) {
-		DW_LOG(ERR, "%s: BAR%u metadata CH_ENTRY_SIZE 0x%x invalid (>= 0x%x, multiple of 4)",
+		DW_LOG(ERR, "%s: BAR%u metadata CH_ENTRY_SIZE 0x%x invalid (>= 0x%x, "
+			"multiple of 4)",
 			fn->name, bar, es, DW_META_CH_ENTRY_MIN);
 		return -EINVAL;
 	}
 	/* wr, rd <= 8 and es <= 255: cannot overflow 64 bits */
 	need = DW_META_HDR_LEN + (uint64_t)(wr + rd) * es;
 	if (need > m->length) {
-		DW_LOG(ERR, "%s: BAR%u metadata channel tables end at 0x%" PRIx64 " beyond LENGTH 0x%x",
+		DW_LOG(ERR, "%s: BAR%u metadata channel tables end at 0x%" PRIx64 " "
+			"beyond LENGTH 0x%x",
 			fn->name, bar, need, m->length);
 		return -EINVAL;
 	}
@@ -145,12 +149,14 @@ meta_parse_ch(struct dw_edma_fn *fn, struct dw_edma_meta *m, bool rd,
 		return -EINVAL;
 	}
 	if (!range_fits(c->desc_off, c->desc_size, blen)) {
-		DW_LOG(ERR, "%s: %s entry %u descriptor window [0x%" PRIx64 ", +0x%x) outside BAR%u (length 0x%" PRIx64 ")",
+		DW_LOG(ERR, "%s: %s entry %u descriptor window [0x%" PRIx64 ", +0x%x) "
+			"outside BAR%u (length 0x%" PRIx64 ")",
 			fn->name, dn, idx, c->desc_off, c->desc_size, c->desc_bar, blen);
 		return -EINVAL;
 	}
 	if ((c->desc_off & 3) != 0 || (c->desc_addr & 3) != 0) {
-		DW_LOG(ERR, "%s: %s entry %u descriptor window offset 0x%" PRIx64 " / DESC_ADDR 0x%" PRIx64 " not 4-byte aligned",
+		DW_LOG(ERR, "%s: %s entry %u descriptor window offset 0x%" PRIx64 " / "
+			"DESC_ADDR 0x%" PRIx64 " not 4-byte aligned",
 			fn->name, dn, idx, c->desc_off, c->desc_addr);
 		return -EINVAL;
 	}
@@ -162,7 +168,8 @@ meta_parse_ch(struct dw_edma_fn *fn, struct dw_edma_meta *m, bool rd,
 	/* progress is computed from LLP lo: the ring must not cross 4 GiB */
 	lo32 = c->desc_addr & UINT32_MAX;
 	if (c->desc_addr > UINT64_MAX - c->desc_size || lo32 + c->desc_size > (1ull << 32)) {
-		DW_LOG(ERR, "%s: %s entry %u DESC_ADDR 0x%" PRIx64 " + DESC_SIZE 0x%x crosses a 4 GiB boundary",
+		DW_LOG(ERR, "%s: %s entry %u DESC_ADDR 0x%" PRIx64 " + DESC_SIZE 0x%x "
+			"crosses a 4 GiB boundary",
 			fn->name, dn, idx, c->desc_addr, c->desc_size);
 		return -EINVAL;
 	}
@@ -174,10 +181,35 @@ meta_parse_ch(struct dw_edma_fn *fn, struct dw_edma_meta *m, bool rd,
 
 		if (abar >= DW_NUM_BARS || fn->bars[abar].addr == NULL || asz == 0 ||
 				!range_fits(aoff, asz, fn->bars[abar].len)) {
-			DW_LOG(ERR, "%s: %s entry %u aux window BAR%u [0x%" PRIx64 ", +0x%x) invalid",
+			DW_LOG(ERR, "%s: %s entry %u aux window BAR%u [0x%" PRIx64 ", "
+				"+0x%x) invalid",
 				fn->name, dn, idx, abar, aoff, asz);
 			return -EINVAL;
 		}
+	}
+	return 0;
+}
+
+/*
+ * eDMA v0 per-direction registers are owned only when the direction is
+ * delegated whole (spec E.1): compare with the controller's channel counts.
+ */
+static int
+meta_check_whole_dirs(struct dw_edma_fn *fn, const struct dw_edma_meta *m)
+{
+	uint32_t ctrl = rte_read32(fn->reg + DW_V0_CTRL);
+	unsigned int hw_wr = RTE_MIN(ctrl & 0xfu, (unsigned int)DW_META_MAX_CH);
+	unsigned int hw_rd = RTE_MIN((ctrl >> 16) & 0xfu, (unsigned int)DW_META_MAX_CH);
+
+	if (ctrl == UINT32_MAX) {
+		DW_LOG(ERR, "%s: register window reads all-ones", fn->name);
+		return -EIO;
+	}
+	if ((m->nb_wr != 0 && m->nb_wr != hw_wr) || (m->nb_rd != 0 && m->nb_rd != hw_rd)) {
+		DW_LOG(ERR, "%s: %u write / %u read channels delegated of %u / %u: a partly "
+			"delegated direction is not supported by map format 0x%x",
+			fn->name, m->nb_wr, m->nb_rd, hw_wr, hw_rd, m->map_format);
+		return -ENOTSUP;
 	}
 	return 0;
 }
@@ -210,7 +242,8 @@ meta_check_full(struct dw_edma_fn *fn, struct dw_edma_meta *m)
 	}
 	rlen = fn->bars[m->reg_bar].len;
 	if (!range_fits(m->reg_off, m->reg_size, rlen) || m->reg_size == 0) {
-		DW_LOG(ERR, "%s: metadata register window [0x%" PRIx64 ", +0x%x) outside REG_BAR %u (length 0x%" PRIx64 ")",
+		DW_LOG(ERR, "%s: metadata register window [0x%" PRIx64 ", +0x%x) outside "
+			"REG_BAR %u (length 0x%" PRIx64 ")",
 			fn->name, m->reg_off, m->reg_size, m->reg_bar, rlen);
 		return -EINVAL;
 	}
@@ -225,7 +258,8 @@ meta_check_full(struct dw_edma_fn *fn, struct dw_edma_meta *m)
 		if (rc != 0)
 			return rc;
 		if (ops->reg_need(false, i) > m->reg_size) {
-			DW_LOG(ERR, "%s: metadata REG_SIZE 0x%x too small for write channel %u (need 0x%" PRIx64 ")",
+			DW_LOG(ERR, "%s: metadata REG_SIZE 0x%x too small for write "
+				"channel %u (need 0x%" PRIx64 ")",
 				fn->name, m->reg_size, i, ops->reg_need(false, i));
 			return -EINVAL;
 		}
@@ -235,13 +269,16 @@ meta_check_full(struct dw_edma_fn *fn, struct dw_edma_meta *m)
 		if (rc != 0)
 			return rc;
 		if (ops->reg_need(true, i) > m->reg_size) {
-			DW_LOG(ERR, "%s: metadata REG_SIZE 0x%x too small for read channel %u (need 0x%" PRIx64 ")",
+			DW_LOG(ERR, "%s: metadata REG_SIZE 0x%x too small for read "
+				"channel %u (need 0x%" PRIx64 ")",
 				fn->name, m->reg_size, i, ops->reg_need(true, i));
 			return -EINVAL;
 		}
 	}
 	fn->ops = ops;
 	fn->reg = fn->bars[m->reg_bar].addr + m->reg_off;
+	if (ops == &dw_edma_v0_ops)
+		return meta_check_whole_dirs(fn, m);
 	return 0;
 }
 
@@ -298,7 +335,8 @@ dw_edma_meta_discover(struct dw_edma_fn *fn)
 		meta_ctrl_rmw(fn, 0, DW_META_CTRL_HOST_REQ);
 		return rc;
 	}
-	DW_LOG(INFO, "%s: %s map (0x%x), %u write + %u read channels, registers in BAR%u+0x%" PRIx64,
+	DW_LOG(INFO, "%s: %s map (0x%x), %u write + %u read channels, registers in "
+		"BAR%u+0x%" PRIx64,
 		fn->name, fn->ops->name, m->map_format, m->nb_wr, m->nb_rd, m->reg_bar,
 		m->reg_off);
 	return 0;

@@ -62,7 +62,7 @@ dw_edma_pci_probe(struct rte_pci_driver *drv, struct rte_pci_device *pdev)
 	fn->func_num = pdev->addr.function;
 	rc = dw_edma_meta_discover(fn);
 	if (rc == -ENODEV) {
-		DW_LOG(INFO, "%s: class 0x0801 device without endpoint DMA metadata, declined",
+		DW_LOG(NOTICE, "%s: class 0x0801 device without endpoint DMA metadata, declined",
 			name);
 		rc = 1; /* not ours: let another driver have it */
 		goto fail;

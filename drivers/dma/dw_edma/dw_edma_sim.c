@@ -71,7 +71,8 @@ sim_split_args(const char *name, const char *args, struct dw_edma_opts *o, char 
 				len += w;
 			}
 		} else {
-			DW_LOG(ERR, "%s: unknown devarg '%s' (neither a driver nor an endpoint model key)",
+			DW_LOG(ERR, "%s: unknown devarg '%s' (neither a driver nor an "
+				"endpoint model key)",
 				name, k);
 			rc = -EINVAL;
 		}

@@ -488,6 +488,12 @@ test_handshake(void)
 	EP_TEST_ASSERT(m != NULL, "create");
 	rte_ep_model_bar_get(m, 0, &bar);
 	meta = bar.addr;
+	/* Using the register window before READY is a violation. */
+	rte_ep_model_bar_get(m, 2, &bar);
+	st32((uint8_t *)bar.addr + 0x1000 + 0x00c, 1);	/* wr_engine_en */
+	rte_ep_model_poll(m);
+	EP_TEST_ASSERT_EQ(rte_ep_model_violations(m), 1, "write before READY");
+	rte_ep_model_violations_clear(m);
 	/* No HOST_REQ: READY never comes. */
 	rte_ep_model_advance_us(m, 25000);
 	rte_ep_model_poll(m);
@@ -1068,12 +1074,15 @@ test_format_compat(void)
 	struct t t;
 	struct rte_ep_model_stats st;
 	int rc = formats_case("thread=0,layout=hdma-compat,wr=2,rd=2");
+	uint8_t *t_host;
 
 	if (rc != 0)
 		return rc;
+	t_host = rte_zmalloc(NULL, 4096, 64);
+	EP_TEST_ASSERT(t_host != NULL, "rte_zmalloc");
 	/* Compat has no engine_en: without chN_pwr_en the doorbell is ignored. */
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,layout=hdma-compat"), 0, "setup");
-	ll_data(&t, WR, 0, 0, CB, 64, 0x4000000, 0x4000100);
+	ll_data(&t, WR, 0, 0, CB, 64, 0x4000000, (uintptr_t)t_host);
 	w32(&t, 0x00c, 1);
 	w32(&t, chb(&t, WR, 0), CTL1_CCS | CTL1_LLE | CTL1_FUNC(1));
 	w32(&t, chb(&t, WR, 0) + 0x1c, (uint32_t)slot_addr(&t, WR, 0, 0));
@@ -1082,7 +1091,9 @@ test_format_compat(void)
 	rte_ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.doorbells_ignored, 1, "ignored");
 	EP_TEST_ASSERT_EQ(st.elements, 0, "nothing ran");
+	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 0, "never started");
 	teardown(&t);
+	rte_free(t_host);
 	return 0;
 }
 
@@ -1320,6 +1331,21 @@ test_stop_doorbell(void)
 	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)slot_addr(&t, WR, 0, 1), "LLP");
 	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 1u << 16, "ABORT");
 	teardown(&t);
+
+	/* HDMA native: doorbell bit 1 is STOP. */
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,layout=hdma-native"), 0, "setup native");
+	for (i = 0; i < 4; i++)
+		ll_data(&t, RD, 0, i, CB, 64, (uintptr_t)dst, 0x4000000);
+	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
+	poll_n(&t, 1);
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 1, "running");
+	w32(&t, chb(&t, RD, 0) + 0x04, 2);
+	poll_n(&t, 1);
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "halted by STOP");
+	EP_TEST_ASSERT_EQ(int_status(&t, RD, 0), 4, "int_stat ABORT");
+	EP_TEST_ASSERT_EQ(llp_lo(&t, RD, 0), (uint32_t)slot_addr(&t, RD, 0, 1), "LLP");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	teardown(&t);
 	rte_free(dst);
 	return 0;
 }
@@ -1364,57 +1390,123 @@ test_timing(void)
 	return 0;
 }
 
-/* The engine in its own thread: a ring with laps, host polls LLP. */
+/* Host side of one circular ring (spec C.6), as a polling driver keeps it. */
+struct tring {
+	int dir;
+	unsigned int ch;
+	unsigned int head, done, posted;
+	bool cb;
+	uint8_t *host;		/* host buffer of the channel's jobs */
+	uint64_t ep;		/* endpoint buffer of the channel's jobs */
+};
+
+#define TR_SLOTS 8
+#define TR_DATA (TR_SLOTS - 1)
+#define TR_SIZE 256
+
+static void
+tring_post(struct t *t, struct tring *r, unsigned int total)
+{
+	unsigned int n = 0;
+
+	while (r->posted < total && r->posted - r->done < TR_DATA - 1) {
+		uint64_t h = (uintptr_t)r->host + r->posted * TR_SIZE;
+		uint64_t e = r->ep + r->posted * TR_SIZE;
+
+		if (r->head == TR_DATA - 1)
+			ll_link(t, r->dir, r->ch, TR_DATA, r->cb ? 0 : CB,
+				slot_addr(t, r->dir, r->ch, 0));
+		ll_data(t, r->dir, r->ch, r->head, (r->cb ? CB : 0) | LIE, TR_SIZE,
+			r->dir == WR ? e : h, r->dir == WR ? h : e);
+		r->posted++;
+		n++;
+		if (++r->head == TR_DATA) {
+			r->head = 0;
+			r->cb = !r->cb;
+		}
+	}
+	/*
+	 * Ring after posting, and again whenever the channel is not running
+	 * with work pending (C.8): a lost or merged doorbell leaves it stopped,
+	 * or never started (CS 0).
+	 */
+	if (n > 0 || (cs(t, r->dir, r->ch) != 1 && r->posted > r->done)) {
+		(void)le32(t->desc[r->dir][r->ch].host);
+		ring(t, r->dir, r->ch);
+	}
+}
+
+static void
+tring_reap(struct t *t, struct tring *r)
+{
+	unsigned int idx = (llp_lo(t, r->dir, r->ch) -
+		(uint32_t)t->desc[r->dir][r->ch].addr) / SLOT;
+
+	if (idx >= TR_DATA)
+		idx = 0;
+	r->done += (idx + TR_DATA - r->done % TR_DATA) % TR_DATA;
+}
+
+/*
+ * The engine in its own thread: every delegated channel of both directions
+ * runs a ring with many laps at once; the host learns progress from LLP only
+ * and recovers lost doorbells, including merged eDMA doorbells.
+ */
 static int
-test_threaded(void)
+threaded_case(const char *args, unsigned int total)
 {
 	struct t t;
-	const unsigned int slots = 8, data = slots - 1, total = 100;
-	uint8_t *dst = rte_zmalloc(NULL, total * 256, 64), *ep;
-	unsigned int head = 0, done = 0, posted = 0, i;
-	bool cb = true;
+	struct tring r[16];
+	unsigned int nr = 0, i, k, all_done;
+	uint8_t *host, *ep;
 	uint64_t deadline;
 	struct rte_ep_model_stats st;
+	size_t per = (size_t)total * TR_SIZE;
 
-	EP_TEST_ASSERT(dst != NULL, "rte_zmalloc");
-	EP_TEST_ASSERT_EQ(setup(&t, "desc_size=192,idle_sleep_us=5"), 0, "setup");
+	EP_TEST_ASSERT_EQ(setup(&t, args), 0, "setup %s", args);
 	EP_TEST_ASSERT_EQ(rte_ep_model_poll(t.m), -EBUSY, "poll refused");
 	EP_TEST_ASSERT_EQ(rte_ep_model_advance_us(t.m, 1), -EBUSY, "advance refused");
+	host = rte_zmalloc(NULL, (t.wr + t.rd) * per, 64);
+	EP_TEST_ASSERT(host != NULL, "rte_zmalloc");
 	ep = t.info.ep_mem;
-	fill(ep, total * 256, 9);
-	for (i = 0; i < data; i++)
-		st32(t.desc[WR][0].host + i * SLOT, 0);
-	ll_link(&t, WR, 0, data, 0, slot_addr(&t, WR, 0, 0));
-	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
-	deadline = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
-	while (done < total && rte_get_timer_cycles() < deadline) {
-		unsigned int idx, n = 0;
+	EP_TEST_ASSERT((t.wr + t.rd) * per <= t.info.ep_mem_size, "ep memory size");
+	memset(ep, 0, (t.wr + t.rd) * per);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < (k == WR ? t.wr : t.rd); i++) {
+			struct tring *q = &r[nr];
 
-		/* Post while a slot is free (keep one free). */
-		while (posted < total && (posted - done) < data - 1) {
-			if (head == data - 1)
-				ll_link(&t, WR, 0, data, cb ? 0 : CB, slot_addr(&t, WR, 0, 0));
-			ll_data(&t, WR, 0, head, (cb ? CB : 0) | LIE, 256,
-				0x4000000 + posted * 256, (uintptr_t)dst + posted * 256);
-			posted++;
-			n++;
-			if (++head == data) {
-				head = 0;
-				cb = !cb;
-			}
+			memset(q, 0, sizeof(*q));
+			q->dir = k;
+			q->ch = i;
+			q->cb = true;
+			q->host = host + nr * per;
+			q->ep = 0x4000000 + nr * per;
+			fill(q->dir == WR ? ep + nr * per : q->host, per, 20 + nr);
+			for (unsigned int s = 0; s < TR_DATA; s++)
+				st32(t.desc[k][i].host + s * SLOT, 0);
+			ll_link(&t, k, i, TR_DATA, 0, slot_addr(&t, k, i, 0));
+			start_ch(&t, k, i, true, slot_addr(&t, k, i, 0), 1);
+			nr++;
 		}
-		if (n > 0 || (cs(&t, WR, 0) == 3 && posted > done))
-			ring(&t, WR, 0);
-		idx = (llp_lo(&t, WR, 0) - (uint32_t)t.desc[WR][0].addr) / SLOT;
-		if (idx >= data)
-			idx = 0;
-		/* Completed = distance from the done position to LLP's slot. */
-		done += (idx + data - done % data) % data;
+	deadline = rte_get_timer_cycles() + 20 * rte_get_timer_hz();
+	do {
+		all_done = 0;
+		for (i = 0; i < nr; i++) {
+			tring_post(&t, &r[i], total);
+			tring_reap(&t, &r[i]);
+			all_done += r[i].done == total;
+		}
+	} while (all_done < nr && rte_get_timer_cycles() < deadline);
+	for (i = 0; i < nr; i++) {
+		EP_TEST_ASSERT_EQ(r[i].done, total, "%s%u completed in time (posted %u, "
+			"CS %u, LLP 0x%x)", r[i].dir == WR ? "wr" : "rd", r[i].ch, r[i].posted,
+			cs(&t, r[i].dir, r[i].ch), llp_lo(&t, r[i].dir, r[i].ch));
+		EP_TEST_ASSERT(memcmp(r[i].host, ep + i * per, per) == 0, "%s%u data",
+			r[i].dir == WR ? "wr" : "rd", r[i].ch);
 	}
-	EP_TEST_ASSERT_EQ(done, total, "all completed in time (posted %u)", posted);
-	EP_TEST_ASSERT(memcmp(dst, ep, total * 256) == 0, "data");
 	rte_ep_model_stats_get(t.m, &st);
-	EP_TEST_ASSERT_EQ(st.elements, total, "elements");
+	EP_TEST_ASSERT_EQ(st.elements, (uint64_t)total * nr, "elements");
+	EP_TEST_ASSERT_EQ(st.aborts, 0, "aborts");
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
 	/* READY drop and restore act at once from another thread. */
 	rte_ep_model_ready_set(t.m, false);
@@ -1422,8 +1514,24 @@ test_threaded(void)
 	rte_ep_model_ready_set(t.m, true);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "restored");
 	teardown(&t);
-	rte_free(dst);
+	rte_free(host);
 	return 0;
+}
+
+static int
+test_threaded(void)
+{
+	int rc = threaded_case("desc_size=192,idle_sleep_us=5", 400);
+
+	/* Two channels per direction share the eDMA doorbell registers. */
+	if (rc == 0)
+		rc = threaded_case("wr=2,rd=2,desc_size=192", 400);
+	if (rc == 0)
+		rc = threaded_case("layout=hdma-native,wr=2,rd=2,desc_size=192", 400);
+	if (rc == 0)
+		rc = threaded_case("layout=hdma-compat,wr=2,rd=2,desc_size=192,"
+			"missed_doorbell=0", 400);
+	return rc;
 }
 
 static const struct ep_test_case cases[] = {
@@ -1464,7 +1572,7 @@ int
 main(int argc, char **argv)
 {
 	char *eal_args[] = {
-		argv[0], "--no-huge", "--iova-mode=va", "-m", "128", "--no-pci",
+		argv[0], "--no-huge", "--iova-mode=va", "-m", "128", "--no-pci", "--no-shconf",
 		"--log-level=lib.eal:error", "--log-level=lib.ep_model:info",
 	};
 	int failed;

@@ -31,6 +31,7 @@ extern int ep_dma_logtype;
 	rte_log(RTE_LOG_ ## level, ep_dma_logtype, "test-ep-dma: " __VA_ARGS__)
 
 #define EP_MAX_DEVS 64
+#define EP_MAX_REPORTS 10       /* error lines printed per device */
 #define EP_MAX_SIZES 32
 #define EP_MAX_SG 32
 #define EP_NAME_LEN 64
@@ -246,7 +247,23 @@ void ep_result_total(struct ep_result *t, const struct ep_result *r,
 		unsigned int n);
 
 /* engine.c */
+/* One lcore's share of a run (setup.c assigns, engine.c runs). */
+struct ep_lcore_ctx {
+	struct ep_run *run;
+	unsigned int lcore;
+	bool is_main;
+	unsigned int n;
+	struct ep_dev *devs[EP_MAX_DEVS];
+	volatile bool done;
+};
+
 int ep_run_prepare(struct ep_run *run);
+void ep_calibrate_tsc(void);
+
+/* verify.c */
+uint32_t ep_seg_len(const struct ep_dev *dev, unsigned int i);
+void ep_fill_job(const struct ep_dev *dev, uint8_t *slot, uint64_t seq);
+int ep_verify_job(struct ep_dev *dev, uint64_t seq);
 int ep_run_execute(struct ep_run *run);
 void ep_run_release(struct ep_run *run);
 int ep_run_status(const struct ep_run *run);

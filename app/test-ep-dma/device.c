@@ -207,3 +207,34 @@ ep_dev_print_stats(FILE *f, int16_t id)
 	}
 #endif
 }
+
+/*
+ * Ownership violations the endpoint model recorded for a simulated device:
+ * print them and return -1 when there are any; 0 otherwise (and for devices
+ * that are not simulated).
+ */
+int
+ep_dev_check_violations(const struct ep_dev_desc *d)
+{
+#ifdef EP_HAVE_EP_MODEL
+	struct rte_ep_model *m;
+	char text[160];
+	uint64_t n;
+	unsigned int i;
+
+	if (!d->is_dw_edma || (m = rte_ep_model_find(d->function)) == NULL)
+		return 0;
+	n = rte_ep_model_violations(m);
+	if (n == 0)
+		return 0;
+	fprintf(stderr, "device %s: the endpoint model saw %" PRIu64
+		" register writes outside what was delegated:\n", d->name, n);
+	for (i = 0; rte_ep_model_violation_get(m, i, text, sizeof(text)) == 0;
+			i++)
+		fprintf(stderr, "  %s\n", text);
+	return -1;
+#else
+	RTE_SET_USED(d);
+	return 0;
+#endif
+}

@@ -440,6 +440,12 @@ ep_run_execute(struct ep_run *run)
 		ep_result_total(&run->total[p], rows, run->n_devs);
 		run->phases_done = p + 1;
 	}
+	/* A simulated endpoint also judges the driver: any register write
+	 * outside what was delegated fails the run.
+	 */
+	for (i = 0; i < run->n_devs; i++)
+		if (ep_dev_check_violations(&run->devs[i].d) != 0)
+			run->devs[i].failed = true;
 	run->running = false;
 	return rc;
 }

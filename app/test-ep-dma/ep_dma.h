@@ -234,6 +234,7 @@ void ep_dev_counters_reset(int16_t id);
 void ep_dev_print_info(FILE *f, int16_t id);
 void ep_dev_print_stats(FILE *f, int16_t id);
 void ep_dev_list(FILE *f);
+int ep_dev_check_violations(const struct ep_dev_desc *d);
 
 /* measure.c */
 void ep_hist_reset(struct ep_hist *h);

@@ -399,7 +399,11 @@ rte_ep_model_advance_us(struct rte_ep_model *m, uint64_t us)
 	if (m->cfg.thread)
 		return -EBUSY;
 	pthread_mutex_lock(&m->lock);
-	m->clock_ns += us * 1000ULL;
+	/* Saturate: far beyond any test, and next-poll arithmetic stays exact. */
+	if (us > EPM_CLOCK_MAX_NS / 1000 || m->clock_ns > EPM_CLOCK_MAX_NS - us * 1000)
+		m->clock_ns = EPM_CLOCK_MAX_NS;
+	else
+		m->clock_ns += us * 1000ULL;
 	epm_timed(m, m->clock_ns);
 	pthread_mutex_unlock(&m->lock);
 	return 0;

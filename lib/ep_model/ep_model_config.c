@@ -160,9 +160,9 @@ apply_key(struct epm_cfg *c, const char *key, const char *val)
 	NUM("meta_bar", RTE_EP_MODEL_NUM_BARS - 1, meta_bar)
 	NUM("reg_bar", RTE_EP_MODEL_NUM_BARS - 1, reg_bar)
 	NUM("desc_bar", RTE_EP_MODEL_NUM_BARS - 1, desc_bar)
-	NUM("reg_off", 1ULL << 40, reg_off)
+	NUM("reg_off", EPM_BAR_OFF_MAX, reg_off)
 	if (strcmp(key, "desc_off") == 0) {
-		rc = parse_u64(key, val, 1ULL << 40, &v);
+		rc = parse_u64(key, val, EPM_BAR_OFF_MAX, &v);
 		if (rc == 0) {
 			c->desc_off = v;
 			c->desc_off_set = true;

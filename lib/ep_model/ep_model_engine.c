@@ -167,9 +167,24 @@ latch_cause(struct rte_ep_model *m, struct epm_chan *c, enum epm_cause cause)
 	}
 }
 
+/*
+ * Before latching a status bit, apply an int_clear the host wrote earlier
+ * but the model has not seen yet: consumed later it would erase the new bit.
+ */
+static void
+consume_int_clear(struct rte_ep_model *m, const struct epm_chan *c)
+{
+	if (native(m))
+		epm_reg_consume(m, c->blk + HDMA_INT_CLEAR);
+	else
+		epm_reg_consume(m, c->dir == RTE_EP_MODEL_DIR_WR ? EDMA_WR_INT_CLEAR :
+			EDMA_RD_INT_CLEAR);
+}
+
 static void
 ch_halt(struct rte_ep_model *m, struct epm_chan *c, enum epm_cause cause)
 {
+	consume_int_clear(m, c);
 	c->state = EPM_CH_HALTED;
 	c->have_pf = false;
 	c->pending_db = false;
@@ -189,6 +204,7 @@ ch_halt(struct rte_ep_model *m, struct epm_chan *c, enum epm_cause cause)
 static void
 ch_stop(struct rte_ep_model *m, struct epm_chan *c)
 {
+	consume_int_clear(m, c);
 	c->state = EPM_CH_STOPPED;
 	c->have_pf = false;
 	c->pending_db = false;
@@ -203,6 +219,7 @@ ch_stop(struct rte_ep_model *m, struct epm_chan *c)
 static void
 irq_point(struct rte_ep_model *m, struct epm_chan *c, uint32_t ctl)
 {
+	consume_int_clear(m, c);
 	publish_llp(m, c);
 	publish_state(m, c, true);
 	if (native(m))
@@ -211,24 +228,29 @@ irq_point(struct rte_ep_model *m, struct epm_chan *c, uint32_t ctl)
 		epm_reg_update(m, status_off(c->dir), 0, EDMA_INT_DONE(c->idx));
 }
 
-/* HDMA: a cycle_sync write not yet seen by the scan is applied first. */
-static void
-hdma_consume_cycle_sync(struct rte_ep_model *m, struct epm_chan *c)
+/*
+ * Is the channel enabled and in linked-list mode? State-based: the words are
+ * taken as they are in memory now, at a doorbell and before every step, so
+ * that a host clearing an enable stops a running channel (quiesce, C.8/D.3).
+ */
+bool
+epm_ch_enabled(const struct rte_ep_model *m, const struct epm_chan *c)
 {
-	uint32_t v = __atomic_exchange_n(&m->regs[(c->blk + HDMA_CYCLE_SYNC) / 4], 0,
-		__ATOMIC_ACQ_REL);
+	uint32_t en;
 
-	if (v != 0) {
-		m->stats.host_writes++;
-		c->hdma_ccs = v & 1;
-	}
+	if (native(m))
+		return (epm_reg_live(m, c->blk + HDMA_CH_EN) & 1) &&
+			(epm_reg_live(m, c->blk + HDMA_CONTROL1) & 1);
+	en = m->cfg.layout == RTE_EP_MODEL_MF_HDMA_COMPAT ?
+		(c->dir == 0 ? EDMA_WR_PWR_EN(c->idx) : EDMA_RD_PWR_EN(c->idx)) :
+		(c->dir == 0 ? EDMA_WR_ENGINE_EN : EDMA_RD_ENGINE_EN);
+	return (epm_reg_live(m, en) & 1) &&
+		(epm_reg_live(m, c->blk + EDMA_CH_CTL1) & EDMA_CTL1_LLE);
 }
 
 void
 epm_ch_doorbell(struct rte_ep_model *m, struct epm_chan *c, bool stop)
 {
-	bool enabled;
-
 	if (stop) {
 		if (c->state == EPM_CH_RUNNING) {
 			m->stats.doorbells++;
@@ -236,19 +258,7 @@ epm_ch_doorbell(struct rte_ep_model *m, struct epm_chan *c, bool stop)
 		}
 		return;
 	}
-	/* State-based: registers are taken as they are in memory now. */
-	if (native(m)) {
-		enabled = (epm_reg_live(m, c->blk + HDMA_CH_EN) & 1) &&
-			(epm_reg_live(m, c->blk + HDMA_CONTROL1) & 1);
-	} else {
-		uint32_t en = m->cfg.layout == RTE_EP_MODEL_MF_HDMA_COMPAT ?
-			(c->dir == 0 ? EDMA_WR_PWR_EN(c->idx) : EDMA_RD_PWR_EN(c->idx)) :
-			(c->dir == 0 ? EDMA_WR_ENGINE_EN : EDMA_RD_ENGINE_EN);
-
-		enabled = (epm_reg_live(m, en) & 1) &&
-			(epm_reg_live(m, c->blk + EDMA_CH_CTL1) & EDMA_CTL1_LLE);
-	}
-	if (!enabled) {
+	if (!epm_ch_enabled(m, c)) {
 		m->stats.doorbells_ignored++;
 		return;
 	}
@@ -262,7 +272,8 @@ epm_ch_doorbell(struct rte_ep_model *m, struct epm_chan *c, bool stop)
 		return;
 	}
 	if (native(m)) {
-		hdma_consume_cycle_sync(m, c);
+		/* A cycle_sync write not yet seen by the scan is applied first. */
+		epm_reg_consume(m, c->blk + HDMA_CYCLE_SYNC);
 		c->cur = epm_reg_live(m, c->blk + HDMA_LLP_LO) |
 			((uint64_t)epm_reg_live(m, c->blk + HDMA_LLP_HI) << 32);
 		c->ccs = c->hdma_ccs;
@@ -345,8 +356,13 @@ iommu_resolve(struct rte_ep_model *m, uint64_t iova, uint64_t len)
 static unsigned int
 chan_func(const struct rte_ep_model *m, const struct epm_chan *c)
 {
-	if (native(m))
-		return epm_reg_live(m, c->blk + HDMA_FUNC_NUM) & 0xff;
+	uint32_t v;
+
+	if (native(m)) {
+		v = epm_reg_live(m, c->blk + HDMA_FUNC_NUM);
+		/* VF requests (bit 16) are rejected: VFs are unsupported (E.3). */
+		return (v & HDMA_FUNC_VF_EN) ? UINT_MAX : (v & 0xff);
+	}
 	return EDMA_CTL1_FUNC(epm_reg_live(m, c->blk + EDMA_CH_CTL1));
 }
 
@@ -443,40 +459,86 @@ element_due(struct rte_ep_model *m, struct epm_chan *c, uint32_t size, uint64_t 
 }
 
 /*
+ * Fetch the element at addr as the hardware does, whole: the control word
+ * first (acquire), then the other fields. The engine then runs from this
+ * snapshot, so a host that writes the control word before the rest is
+ * exposed. Returns the bytes fetched (a link element needs only 16, at the
+ * very end of a window), 0 on an LL fetch error (unaligned or outside every
+ * descriptor window).
+ */
+static unsigned int
+fetch_el(const struct rte_ep_model *m, uint64_t addr, uint32_t w[])
+{
+	const uint8_t *el;
+	unsigned int n = EPM_LL_SLOT, i;
+
+	if (addr % EPM_LL_ALIGN != 0)
+		return 0;
+	el = desc_ptr(m, addr, n);
+	if (el == NULL) {
+		n = 16;
+		el = desc_ptr(m, addr, n);
+		if (el == NULL)
+			return 0;
+	}
+	w[0] = epm_ld32_acq(el);
+	for (i = 1; i < n / 4; i++)
+		w[i] = epm_ld32(el + 4 * i);
+	for (; i < EPM_LL_SLOT / 4; i++)
+		w[i] = 0;
+	return n;
+}
+
+/*
  * One step of a running channel: follow at most one link element, then
  * process at most one data element. Returns 1 when something happened.
  */
 static int
 ch_step(struct rte_ep_model *m, struct epm_chan *c, uint64_t now)
 {
-	unsigned int links = 0;
-	uint8_t *el, *dst = NULL;
+	unsigned int links = 0, n;
+	uint32_t w[EPM_LL_SLOT / 4];
+	uint8_t *dst = NULL;
 	uint32_t ctl, size;
 	uint64_t sar, dar;
 	enum epm_cause e;
+	bool cb, tcb;
 
+	if (!epm_ch_enabled(m, c)) {
+		/* The host cleared an enable: the channel stops where it is. */
+		ch_stop(m, c);
+		return 1;
+	}
 	for (;;) {
-		el = desc_ptr(m, c->cur, 16);
-		if (el == NULL) {
+		if (c->have_pf) {
+			memcpy(w, c->pf_el, sizeof(w));	/* fetched ahead, maybe stale */
+			n = c->pf_len;
+			c->have_pf = false;
+		} else {
+			n = fetch_el(m, c->cur, w);
+		}
+		if (n == 0) {
 			ch_halt(m, c, EPM_CAUSE_LL_FETCH);
 			return 1;
 		}
-		if (c->have_pf) {
-			ctl = c->pf_ctl;	/* fetched ahead, maybe stale */
-			c->have_pf = false;
-		} else {
-			ctl = epm_ld32_acq(el);
-		}
+		ctl = w[0];
+		cb = (ctl & EPM_LL_CB) != 0;
+		tcb = (ctl & EPM_LL_TCB) != 0;
 		if (ctl & EPM_LL_LLP) {
-			/* Follow only with TCB and the CB Linux writes (inverse). */
-			if ((ctl & EPM_LL_TCB) && (ctl & EPM_LL_CB) != (uint32_t)c->ccs) {
+			/*
+			 * With TCB follow only the CB Linux writes (the inverse of
+			 * CCS) and toggle CCS; without TCB the link is consumed like
+			 * a data element (CB equals CCS) and CCS stays.
+			 */
+			if (tcb ? cb != c->ccs : cb == c->ccs) {
 				if (links++ > 0)
 					return 1;
-				c->cur = epm_ld32(el + 8) | ((uint64_t)epm_ld32(el + 12) << 32);
-				c->ccs = !c->ccs;
+				c->cur = w[2] | ((uint64_t)w[3] << 32);
+				if (tcb)
+					c->ccs = !c->ccs;
 				continue;
 			}
-		} else if ((ctl & EPM_LL_CB) == (uint32_t)c->ccs) {
+		} else if (cb == c->ccs) {
 			break;	/* a data element that is ours */
 		}
 		if (c->pending_db) {
@@ -487,16 +549,18 @@ ch_step(struct rte_ep_model *m, struct epm_chan *c, uint64_t now)
 		ch_stop(m, c);
 		return 1;
 	}
-	if (desc_ptr(m, c->cur, EPM_LL_SLOT) == NULL) {
+	if (n < EPM_LL_SLOT) {
 		ch_halt(m, c, EPM_CAUSE_LL_FETCH);
 		return 1;
 	}
-	size = epm_ld32(el + 4);
-	sar = epm_ld32(el + 8) | ((uint64_t)epm_ld32(el + 12) << 32);
-	dar = epm_ld32(el + 16) | ((uint64_t)epm_ld32(el + 20) << 32);
+	size = w[1];
+	sar = w[2] | ((uint64_t)w[3] << 32);
+	dar = w[4] | ((uint64_t)w[5] << 32);
 	if (!element_due(m, c, size, now)) {
-		c->have_pf = true;	/* already fetched; complete it later */
-		c->pf_ctl = ctl;
+		/* Already fetched: complete this snapshot later. */
+		memcpy(c->pf_el, w, sizeof(w));
+		c->pf_len = n;
+		c->have_pf = true;
 		return 0;
 	}
 	if (c->abort_left >= 0 && c->abort_left-- == 0) {
@@ -515,12 +579,10 @@ ch_step(struct rte_ep_model *m, struct epm_chan *c, uint64_t now)
 	c->cur += EPM_LL_SLOT;
 	if (ctl & (EPM_LL_LIE | EPM_LL_RIE))
 		irq_point(m, c, ctl);
-	/* Fetch the next control word now, as the hardware prefetches it. */
-	el = desc_ptr(m, c->cur, 4);
-	if (el != NULL) {
-		c->pf_ctl = epm_ld32_acq(el);
-		c->have_pf = true;
-	}
+	/* Fetch the next element now, whole, as the hardware prefetches it. */
+	n = fetch_el(m, c->cur, c->pf_el);
+	c->pf_len = n;
+	c->have_pf = n != 0;
 	return 1;
 }
 

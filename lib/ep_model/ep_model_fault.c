@@ -23,6 +23,8 @@ epm_link_down(struct rte_ep_model *m)
 
 	if (m->link_down)
 		return;
+	/* Writes made until now were made while READY was still as it was. */
+	epm_regs_scan(m);
 	epm_meta_update(m, EPM_CTRL_READY, 0);
 	for (d = 0; d < 2; d++)
 		for (i = 0; i < EPM_MAX_CH; i++)
@@ -50,6 +52,7 @@ epm_link_down(struct rte_ep_model *m)
 void
 epm_link_up(struct rte_ep_model *m)
 {
+	const uint32_t *saved_meta;
 	unsigned int b;
 
 	if (!m->link_down)
@@ -61,9 +64,22 @@ epm_link_up(struct rte_ep_model *m)
 			memcpy(bar->mem, bar->saved, bar->len);
 	}
 	epm_regs_reset(m);
-	if (m->meta_len >= EPM_META_CTRL + 4)
-		m->meta[EPM_META_CTRL / 4] &= ~EPM_CTRL_READY;
-	memcpy(m->meta_shadow, m->meta, m->meta_len);
+	/*
+	 * The shadow is the restored image, not a re-read of the BAR: a host
+	 * write that lands from now on is then noticed by the next scan. READY
+	 * is cleared atomically, as the host may be writing HOST_REQ meanwhile.
+	 */
+	saved_meta = m->bar[m->cfg.meta_bar].saved != NULL ?
+		(const uint32_t *)m->bar[m->cfg.meta_bar].saved : NULL;
+	if (saved_meta != NULL)
+		memcpy(m->meta_shadow, saved_meta, m->meta_len);
+	else
+		memcpy(m->meta_shadow, m->meta, m->meta_len);
+	if (m->meta_len >= EPM_META_CTRL + 4) {
+		__atomic_fetch_and(&m->meta[EPM_META_CTRL / 4], ~EPM_CTRL_READY,
+			__ATOMIC_SEQ_CST);
+		m->meta_shadow[EPM_META_CTRL / 4] &= ~EPM_CTRL_READY;
+	}
 	m->ready_val = false;
 	m->link_down = false;
 	/* The endpoint's poll work looks again one period from now. */
@@ -75,8 +91,11 @@ void
 epm_ready_drop(struct rte_ep_model *m)
 {
 	m->ready_hold = true;
-	if (!m->link_down)
-		epm_meta_update(m, EPM_CTRL_READY, 0);
+	if (m->link_down)
+		return;
+	/* Writes made until now were made while READY was 1. */
+	epm_regs_scan(m);
+	epm_meta_update(m, EPM_CTRL_READY, 0);
 }
 
 void
@@ -87,6 +106,8 @@ epm_ready_restore(struct rte_ep_model *m)
 		epm_meta_scan(m);
 	if (!m->link_down && m->meta_len >= EPM_META_CTRL + 4 &&
 			(m->meta_shadow[EPM_META_CTRL / 4] & EPM_CTRL_HOST_REQ)) {
+		/* Writes made during the hold were made while READY was 0. */
+		epm_regs_scan(m);
 		epm_meta_update(m, 0, EPM_CTRL_READY);
 		m->ever_ready = true;
 	}

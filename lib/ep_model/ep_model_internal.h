@@ -31,6 +31,10 @@ extern int epm_logtype;
 #define EPM_MAX_VIOL_TEXT 16
 #define EPM_VIOL_LEN 128
 #define EPM_NONE UINT64_MAX
+/* The thread=0 clock saturates here (2^62 ns, ~146 years). */
+#define EPM_CLOCK_MAX_NS (1ULL << 62)
+/* Largest reg_off/desc_off: keeps the BARs a sane size (1 GiB). */
+#define EPM_BAR_OFF_MAX (1ULL << 30)
 
 /* ---- Metadata blob (spec A) ---- */
 #define EPM_META_MAGIC		0x4d444550u
@@ -43,6 +47,8 @@ extern int epm_logtype;
 #define EPM_LAYOUT_DW_EDMA	0x1u
 
 /* ---- LL element control word (spec C.4, D.2) ---- */
+/* LL pointers must be 32-bit aligned: the engine fetches 32-bit words. */
+#define EPM_LL_ALIGN		4u
 #define EPM_LL_CB		(1u << 0)
 #define EPM_LL_TCB		(1u << 1)
 #define EPM_LL_LLP		(1u << 2)
@@ -102,6 +108,9 @@ extern int epm_logtype;
 #define HDMA_INT_STOP			(1u << 0)
 #define HDMA_INT_WATERMARK		(1u << 1)
 #define HDMA_INT_ABORT			(1u << 2)
+#define HDMA_CYCLE_BIT			(1u << 0)
+#define HDMA_CYCLE_STAT			(1u << 1)	/* load CCS from bit 0 */
+#define HDMA_FUNC_VF_EN			(1u << 16)	/* VFs unsupported (E.3) */
 
 /* Channel status values (CS / ch_stat). */
 #define EPM_CS_IDLE	0
@@ -131,6 +140,7 @@ struct epm_reg {
 	enum epm_reg_sem sem;
 	int dir;		/* -1 when not per direction */
 	int ch;			/* -1 when not per channel */
+	bool reserved;		/* no register at this offset of a block */
 	char name[40];
 };
 
@@ -188,8 +198,9 @@ struct epm_chan {
 	uint64_t cur;		/* endpoint-local address of the current element */
 	bool ccs;		/* engine's consumer cycle state */
 	bool hdma_ccs;		/* HDMA: CCS loaded by cycle_sync / kept at stop */
-	bool have_pf;		/* control word fetched ahead of time */
-	uint32_t pf_ctl;
+	bool have_pf;		/* element fetched ahead of time */
+	uint8_t pf_len;		/* bytes of it fetched (16 near a window end) */
+	uint32_t pf_el[EPM_LL_SLOT / 4];	/* its snapshot, as fetched */
 	bool pending_db;	/* doorbell remembered (missed_doorbell=0) */
 	bool due_valid;		/* timing: current element's completion time */
 	uint64_t due_addr, due_ns, prev_done_ns;
@@ -273,6 +284,7 @@ void epm_regs_build_hot(struct rte_ep_model *m);
 void epm_regs_scan_hot(struct rte_ep_model *m);
 void epm_reg_update(struct rte_ep_model *m, uint32_t off, uint32_t clear,
 		uint32_t set);
+void epm_reg_consume(struct rte_ep_model *m, uint32_t off);
 uint32_t epm_reg_live(const struct rte_ep_model *m, uint32_t off);
 void epm_violation(struct rte_ep_model *m, const char *fmt, ...)
 	__rte_format_printf(2, 3);
@@ -286,6 +298,7 @@ void epm_ch_doorbell(struct rte_ep_model *m, struct epm_chan *c, bool stop);
 void epm_ch_set_cs(struct rte_ep_model *m, struct epm_chan *c);
 void epm_ch_clear_cause(struct rte_ep_model *m, struct epm_chan *c);
 void epm_ch_reset(struct epm_chan *c);
+bool epm_ch_enabled(const struct rte_ep_model *m, const struct epm_chan *c);
 int epm_thread_start(struct rte_ep_model *m);
 void epm_thread_stop(struct rte_ep_model *m);
 

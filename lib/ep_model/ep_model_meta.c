@@ -202,6 +202,8 @@ epm_handshake_tick(struct rte_ep_model *m, uint64_t now)
 	}
 	ctrl = m->meta_shadow[EPM_META_CTRL / 4];
 	if ((ctrl & EPM_CTRL_HOST_REQ) && !(ctrl & EPM_CTRL_READY) && !m->ready_hold) {
+		/* Writes made so far were made while READY was 0: judge them now. */
+		epm_regs_scan(m);
 		epm_meta_update(m, 0, EPM_CTRL_READY);
 		m->ever_ready = true;
 	}

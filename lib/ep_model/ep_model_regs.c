@@ -183,6 +183,7 @@ decode_unroll(uint32_t off, struct epm_reg *r)
 		snprintf(r->name, sizeof(r->name), "%s_ch%d %s", dname(r->dir), r->ch,
 			edma_ch_names[off / 4]);
 	} else {
+		r->reserved = true;
 		snprintf(r->name, sizeof(r->name), "%s_ch%d reserved+0x%02x",
 			dname(r->dir), r->ch, off);
 	}
@@ -205,6 +206,7 @@ decode_native(uint32_t off, struct epm_reg *r)
 			return;
 		}
 	}
+	r->reserved = true;
 	snprintf(r->name, sizeof(r->name), "%s_ch%d reserved+0x%02x", dname(r->dir),
 		r->ch, o);
 }
@@ -312,6 +314,11 @@ check_owner(struct rte_ep_model *m, uint32_t off, uint32_t val,
 		}
 		break;
 	}
+	if (r->reserved) {
+		epm_violation(m, "write 0x%08x to 0x%03x %s: no register at this offset",
+			val, off, r->name);
+		return false;
+	}
 	if (r->sem == EPM_SEM_RO) {
 		epm_violation(m, "write 0x%08x to 0x%03x %s: read-only status register%s",
 			val, off, r->name,
@@ -319,9 +326,15 @@ check_owner(struct rte_ep_model *m, uint32_t off, uint32_t val,
 			" (the endpoint's interrupt-emulation doorbell)" : "");
 		return false;
 	}
-	if (!m->ever_ready)
-		epm_violation(m, "write 0x%08x to 0x%03x %s: before READY was ever set",
-			val, off, r->name);
+	/*
+	 * Spec E.6: the windows are not the host's while READY is 0 (before the
+	 * handshake, after a link down, during a READY drop). The model scans
+	 * the registers right before it sets READY and right before it clears
+	 * it, so every write is judged against the READY of its own time.
+	 */
+	if (!m->ready_val || m->link_down)
+		epm_violation(m, "write 0x%08x to 0x%03x %s: %s", val, off, r->name,
+			m->ever_ready ? "while READY is 0" : "before READY was ever set");
 	return true;
 }
 
@@ -380,12 +393,18 @@ doorbell_event(struct rte_ep_model *m, const struct epm_reg *r, uint32_t v)
 		c = owned_chan(m, r->dir, r->ch);
 		if (c == NULL)
 			return;
+		if (v & ~(HDMA_DB_START | HDMA_DB_STOP))
+			epm_violation(m, "write 0x%08x to %s: reserved doorbell bits 0x%08x",
+				v, r->name, v & ~(HDMA_DB_START | HDMA_DB_STOP));
 		if (v & HDMA_DB_STOP)
 			epm_ch_doorbell(m, c, true);
 		else if (v & HDMA_DB_START)
 			epm_ch_doorbell(m, c, false);
 		return;
 	}
+	if (v & ~(EDMA_DB_STOP | 7u))
+		epm_violation(m, "write 0x%08x to %s: reserved doorbell bits 0x%08x",
+			v, r->name, v & ~(EDMA_DB_STOP | 7u));
 	ch = v & 7;
 	c = owned_chan(m, r->dir, ch);
 	if (c == NULL) {
@@ -428,8 +447,9 @@ host_write(struct rte_ep_model *m, uint32_t off, uint32_t val, bool nested)
 			doorbell_event(m, &r, v);
 		else if (r.sem == EPM_SEM_INT_CLEAR)
 			int_clear_event(m, off, &r, v);
-		else if ((c = owned_chan(m, r.dir, r.ch)) != NULL)
-			c->hdma_ccs = v & 1;
+		else if ((c = owned_chan(m, r.dir, r.ch)) != NULL &&
+				(v & HDMA_CYCLE_STAT))
+			c->hdma_ccs = v & HDMA_CYCLE_BIT;
 		return;
 	case EPM_SEM_RO:
 		check_owner(m, off, val, &r);
@@ -478,6 +498,16 @@ epm_reg_update(struct rte_ep_model *m, uint32_t off, uint32_t clear, uint32_t se
 	}
 }
 
+/* Process a host write to one word now, if there is one not yet seen. */
+void
+epm_reg_consume(struct rte_ep_model *m, uint32_t off)
+{
+	uint32_t v = epm_ld32(&m->regs[off / 4]);
+
+	if (v != m->shadow[off / 4])
+		host_write(m, off, v, false);
+}
+
 void
 epm_regs_scan(struct rte_ep_model *m)
 {
@@ -495,8 +525,9 @@ epm_regs_scan(struct rte_ep_model *m)
  * Words the host writes on the fast path (doorbells, int_clear, the
  * delegated channels' control and LLP words): the threaded engine looks at
  * them on every pass and between element rounds, at the rest of the window
- * every few passes. Registers that only matter when a channel starts
- * (engine_en, pwr_en, ch_en, FUNC_NUM) are read from memory at that moment.
+ * every few passes. The enables (engine_en, pwr_en, ch_en, control1, LLE)
+ * and FUNC_NUM are read from memory where they act (doorbell, every step,
+ * every host access), so they need not be hot.
  */
 void
 epm_regs_build_hot(struct rte_ep_model *m)

@@ -138,8 +138,10 @@ void *rte_ep_model_ep_ptr(const struct rte_ep_model *m, uint64_t ep_addr,
  * Run one pass of the engine from the caller's thread: notice register
  * writes, advance the handshake, process at most one element per running
  * channel. Only for instances created with "thread=0" (deterministic tests).
- * @return number of elements processed, or -EBUSY when the engine runs in
- * its own thread.
+ * @return number of channel steps that did something (a data element moved,
+ * a link followed, a channel stopped or aborted), 0 when the engine had
+ * nothing to do (poll until 0 to run it dry), or -EBUSY when the engine runs
+ * in its own thread. Count data elements with rte_ep_model_stats_get().
  */
 int rte_ep_model_poll(struct rte_ep_model *m);
 
@@ -147,7 +149,8 @@ int rte_ep_model_poll(struct rte_ep_model *m);
  * Advance the model's clock (thread=0 only): pending timed events (the
  * handshake poll period, scheduled link events) are evaluated against the
  * model clock, which in thread=0 mode moves only through this call, so
- * timing tests are deterministic. @return 0 or -EBUSY.
+ * timing tests are deterministic. The clock saturates at 2^62 ns.
+ * @return 0 or -EBUSY.
  */
 int rte_ep_model_advance_us(struct rte_ep_model *m, uint64_t us);
 

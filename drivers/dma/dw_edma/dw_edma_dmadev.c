@@ -227,6 +227,7 @@ ring_doorbell(struct dw_edma_chan *ch)
 	ch->ops->doorbell(ch);
 	ch->cnt.doorbells++;
 	ch->last_doorbell = rte_get_timer_cycles();
+	ch->db_seen = false;
 }
 
 /* Release the open batch to the engine: flag its last element, release its
@@ -410,6 +411,7 @@ chan_poll(struct dw_edma_chan *ch, bool full)
 	uint16_t released = ring_dist(ch, ch->hw_done, ch->sub_head);
 	uint32_t lo = (uint32_t)ch->desc_addr;
 	enum dw_edma_hw_state st;
+	uint64_t since_db;
 
 	if (unlikely(ch->dev_err)) {
 		dev_err_probe(ch);
@@ -443,6 +445,7 @@ chan_poll(struct dw_edma_chan *ch, bool full)
 			slots_done(ch, adv);
 			ch->stale_halt = false;
 			ch->stopped_seen = false;
+			ch->db_seen = true;
 			ch->last_no_progress = false;
 			ch->idle_probes = 0;
 			if (!full || adv == released)
@@ -464,24 +467,33 @@ chan_poll(struct dw_edma_chan *ch, bool full)
 		 */
 		if (rte_get_timer_cycles() < ch->stale_until)
 			st = DW_HW_RUNNING;
-	} else if (st == DW_HW_RUNNING) {
-		/* only running proves the engine took the new programming: a
-		 * stopped CS may be our own control-word write read back
-		 */
+	} else if (st == DW_HW_RUNNING || st == DW_HW_STOPPED) {
+		/* the engine has run since the restart */
 		ch->stale_halt = false;
 	}
+	since_db = rte_get_timer_cycles() - ch->last_doorbell;
 	switch (st) {
 	case DW_HW_RUNNING:
+		ch->db_seen = true;
 		break;
+	case DW_HW_IDLE:
 	case DW_HW_STOPPED:
 		/*
-		 * Stopped with work released: the doorbell was missed, or the
-		 * engine finished after our LLP read. Ring again only when a
-		 * second look, with an LLP read in between, shows no progress.
+		 * Work released but the engine is not running. A doorbell that
+		 * arrived while the engine was busy can be lost (the hardware
+		 * quirk): then the engine was seen working after the doorbell
+		 * and a second look, with an LLP read in between, still shows
+		 * it stopped. Without such evidence the doorbell may simply
+		 * not be taken yet, and ringing again could restart a channel
+		 * that has halted meanwhile (re-running a failed element), so
+		 * only a late safety net rings then.
 		 */
-		if (ch->stopped_seen && ch->stopped_at == ch->hw_done &&
-				rte_get_timer_cycles() - ch->last_doorbell >
-				rte_get_timer_hz() * DW_EDMA_RETRY_US / 1000000) {
+		if ((st == DW_HW_STOPPED && ch->db_seen && ch->stopped_seen &&
+				ch->stopped_at == ch->hw_done &&
+				since_db > rte_get_timer_hz() * DW_EDMA_RETRY_US / 1000000) ||
+				since_db > rte_get_timer_hz() * DW_EDMA_IDLE_RETRY_MS / 1000) {
+			DW_LOG(DEBUG, "%s: %s at slot %u with work released, ringing again",
+				ch->name, st == DW_HW_IDLE ? "idle" : "stopped", ch->hw_done);
 			ch->cnt.doorbell_retries++;
 			ring_doorbell(ch);
 			ch->stopped_seen = false;

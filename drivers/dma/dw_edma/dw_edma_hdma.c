@@ -66,8 +66,10 @@ hdma_state(struct dw_edma_chan *ch)
 		return DW_HW_RUNNING;
 	case 2:
 		return DW_HW_HALTED;
-	default:
+	case 3:
 		return DW_HW_STOPPED;
+	default:
+		return DW_HW_IDLE;
 	}
 }
 

@@ -39,6 +39,8 @@ extern int dw_edma_logtype;
 #define DW_EDMA_READY_PROBE_EVERY	64
 /* In the device-error state, READY is re-read at most every this many us. */
 #define DW_EDMA_ERR_PROBE_US		1000
+/* Not running, work released, no sign of the doorbell: ring again after. */
+#define DW_EDMA_IDLE_RETRY_MS		100
 /* After a restart, a halted status is trusted only after this long. */
 #define DW_EDMA_STALE_HALT_MS		200
 /* stop(): how long to wait for jobs in flight. */
@@ -49,6 +51,7 @@ struct dw_edma_chan;
 /* What the channel's status register says. */
 enum dw_edma_hw_state {
 	DW_HW_RUNNING,
+	DW_HW_IDLE,     /* not started since it was enabled */
 	DW_HW_STOPPED,
 	DW_HW_HALTED,   /* aborted or error */
 	DW_HW_DEAD,     /* all-ones or impossible value: link lost */
@@ -188,6 +191,7 @@ struct dw_edma_chan {
 	bool last_no_progress;
 	uint32_t idle_probes;
 	uint64_t last_doorbell;       /* TSC of the last doorbell */
+	bool db_seen;                 /* engine seen working since the doorbell */
 	bool stopped_seen;            /* last status probe said stopped */
 	uint16_t stopped_at;          /* hw_done at that probe */
 	bool stale_halt;              /* restarted, engine not seen since */

@@ -131,9 +131,10 @@ v0_state(struct dw_edma_chan *ch)
 		return DW_HW_RUNNING;
 	case DW_V0_CS_HALTED:
 		return DW_HW_HALTED;
-	default:
-		/* 3 = stopped; 0 = never started (e.g. a lost first doorbell) */
+	case DW_V0_CS_STOPPED:
 		return DW_HW_STOPPED;
+	default:
+		return DW_HW_IDLE;
 	}
 }
 

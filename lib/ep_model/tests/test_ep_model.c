@@ -1534,6 +1534,391 @@ test_threaded(void)
 	return rc;
 }
 
+/* ---- Strictness fixes (review findings) -------------------------------- */
+
+/* Create without the handshake; the caller drives it. */
+static int
+setup_raw(struct t *t, const char *args)
+{
+	char name[32];
+	unsigned int b;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(name, sizeof(name), "epm%u", name_seq++);
+	t->m = rte_ep_model_create(name, args);
+	if (t->m == NULL)
+		return -1;
+	rte_ep_model_info_get(t->m, &t->info);
+	for (b = 0; b < RTE_EP_MODEL_NUM_BARS; b++)
+		rte_ep_model_bar_get(t->m, b, &t->bar[b]);
+	t->meta = t->bar[t->info.metadata_bar].addr;
+	return parse_meta(t);
+}
+
+static int
+test_ready_window(void)
+{
+	struct t t;
+
+	/* A write made before READY, seen in the pass that sets READY. */
+	EP_TEST_ASSERT_EQ(setup_raw(&t, "thread=0,ready_poll_ms=10"), 0, "setup");
+	set_host_req(&t);
+	w32(&t, 0x00c, 1);			/* wr_engine_en */
+	rte_ep_model_advance_us(t.m, 10000);	/* the poll sets READY */
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "READY");
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), 1, "write before READY, same pass");
+	EP_TEST_ASSERT(viol_has(&t, "wr_engine_en: before READY was ever set"), "text");
+	rte_ep_model_violations_clear(t.m);
+
+	/* Writes made while READY=1, noticed only at the drop: allowed. */
+	w32(&t, 0x054, 3);			/* wr_int_mask */
+	rte_ep_model_ready_set(t.m, false);
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "write before the drop");
+	/* Writes during a READY drop are violations (spec E.6). */
+	w32(&t, 0x054, 1);
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), 1, "write while dropped");
+	EP_TEST_ASSERT(viol_has(&t, "wr_int_mask: while READY is 0"), "text");
+	/* A write during the hold, seen only by the restore, still counts. */
+	w32(&t, 0x054, 2);
+	rte_ep_model_ready_set(t.m, true);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "restored");
+	EP_TEST_ASSERT_EQ(violations(&t), 2, "write seen at the restore");
+	w32(&t, 0x054, 3);
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), 2, "after the restore");
+	rte_ep_model_violations_clear(t.m);
+
+	/* After link down and up, until READY comes back. */
+	rte_ep_model_link_set(t.m, false);
+	rte_ep_model_link_set(t.m, true);
+	w32(&t, 0x00c, 1);
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), 1, "write after link up, READY=0");
+	w32(&t, 0x00c, 0);
+	rte_ep_model_advance_us(t.m, 10000);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "READY back");
+	EP_TEST_ASSERT_EQ(violations(&t), 2, "write seen in the READY pass");
+	w32(&t, 0x00c, 1);
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), 2, "allowed once READY is back");
+	/* HOST_REQ writes are the host's at any time. */
+	rte_ep_model_ready_set(t.m, false);
+	st32(&t.meta[2], le32(&t.meta[2]) & ~H_BIT);
+	rte_ep_model_poll(t.m);
+	st32(&t.meta[2], le32(&t.meta[2]) | H_BIT);
+	rte_ep_model_ready_set(t.m, true);
+	EP_TEST_ASSERT_EQ(violations(&t), 2, "HOST_REQ writes");
+	teardown(&t);
+	return 0;
+}
+
+/* Clearing an enable stops a running channel where it is (C.8, D.3). */
+static int
+disable_case(const char *args, const char *how)
+{
+	struct t t;
+	uint8_t *dst = rte_zmalloc(NULL, 4096, 64);
+	struct rte_ep_model_stats st;
+	uint32_t b;
+	unsigned int i;
+
+	EP_TEST_ASSERT(dst != NULL, "rte_zmalloc");
+	EP_TEST_ASSERT_EQ(setup(&t, args), 0, "setup %s", args);
+	fill(t.info.ep_mem, 1024, 9);
+	for (i = 0; i < 4; i++)
+		ll_data(&t, WR, 0, i, CB, 256, 0x4000000 + i * 256,
+			(uintptr_t)dst + i * 256);
+	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
+	EP_TEST_ASSERT_EQ(poll_n(&t, 1), 1, "%s: el0", how);
+	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 1, "%s: running", how);
+	b = chb(&t, WR, 0);
+	if (strcmp(how, "engine_en") == 0)
+		w32(&t, 0x00c, 0);
+	else if (strcmp(how, "pwr_en") == 0)
+		w32(&t, 0x128, 0);
+	else if (strcmp(how, "lle") == 0)
+		w32(&t, b, CTL1_CCS | CTL1_FUNC(1));
+	else if (strcmp(how, "ch_en") == 0)
+		w32(&t, b + 0x00, 0);
+	else
+		w32(&t, b + 0x34, 0);		/* control1 LINKLIST_EN */
+	run(&t);
+	rte_ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.elements, 1, "%s: no element after the disable", how);
+	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 3, "%s: stopped", how);
+	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)slot_addr(&t, WR, 0, 1),
+		"%s: LLP published", how);
+	EP_TEST_ASSERT(memcmp(dst, t.info.ep_mem, 256) == 0, "%s: el0 data", how);
+	for (i = 256; i < 1024; i++)
+		EP_TEST_ASSERT_EQ(dst[i], 0, "%s: byte %u moved after the disable", how, i);
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "%s: violations", how);
+	teardown(&t);
+	rte_free(dst);
+	return 0;
+}
+
+static int
+test_disable_stops(void)
+{
+	int rc = disable_case("thread=0", "engine_en");
+
+	if (rc == 0)
+		rc = disable_case("thread=0", "lle");
+	if (rc == 0)
+		rc = disable_case("thread=0,layout=hdma-compat", "pwr_en");
+	if (rc == 0)
+		rc = disable_case("thread=0,layout=hdma-native", "ch_en");
+	if (rc == 0)
+		rc = disable_case("thread=0,layout=hdma-native", "control1");
+	return rc;
+}
+
+/* A link element without TCB is followed when its CB equals CCS. */
+static int
+test_link_no_tcb(void)
+{
+	struct t t;
+	uint8_t *dst = rte_zmalloc(NULL, 4096, 64);
+	volatile uint8_t *e;
+	struct rte_ep_model_stats st;
+
+	EP_TEST_ASSERT(dst != NULL, "rte_zmalloc");
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
+	fill(t.info.ep_mem, 512, 2);
+	ll_data(&t, WR, 0, 0, CB, 128, 0x4000000, (uintptr_t)dst);
+	e = t.desc[WR][0].host + 1 * SLOT;	/* link, no TCB, CB = CCS */
+	st32(e + 8, (uint32_t)slot_addr(&t, WR, 0, 3));
+	st32(e + 12, (uint32_t)(slot_addr(&t, WR, 0, 3) >> 32));
+	st32(e, LLP | CB);
+	ll_data(&t, WR, 0, 3, CB, 128, 0x4000000 + 128, (uintptr_t)dst + 128);
+	/* slot 4: link without TCB whose CB is not CCS: the channel stops. */
+	e = t.desc[WR][0].host + 4 * SLOT;
+	st32(e + 8, (uint32_t)slot_addr(&t, WR, 0, 0));
+	st32(e + 12, (uint32_t)(slot_addr(&t, WR, 0, 0) >> 32));
+	st32(e, LLP);
+	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
+	run(&t);
+	rte_ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.elements, 2, "both data elements");
+	EP_TEST_ASSERT(memcmp(dst, t.info.ep_mem, 256) == 0, "data");
+	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 3, "stopped");
+	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)slot_addr(&t, WR, 0, 4),
+		"stopped on the CB-mismatched link");
+	EP_TEST_ASSERT_EQ((r32(&t, chb(&t, WR, 0)) & CTL1_CCS) != 0, 1,
+		"CCS not toggled");
+	/* A TCB link with CB equal to CCS still stops (strict rule). */
+	ll_link(&t, WR, 0, 4, CB, slot_addr(&t, WR, 0, 0));
+	ring(&t, WR, 0);
+	run(&t);
+	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)slot_addr(&t, WR, 0, 4),
+		"TCB link with CB = CCS not followed");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	teardown(&t);
+	rte_free(dst);
+	return 0;
+}
+
+/* LL pointers not 4-byte aligned halt with an LL fetch error. */
+static int
+test_ll_misaligned(void)
+{
+	struct t t;
+	uint8_t *dst = rte_zmalloc(NULL, 4096, 64);
+
+	EP_TEST_ASSERT(dst != NULL, "rte_zmalloc");
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
+	ll_data(&t, WR, 0, 0, CB, 64, 0x4000000, (uintptr_t)dst);
+	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0) + 2, 1);
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 2, "LLP+2: halted");
+	EP_TEST_ASSERT_EQ(r32(&t, 0x05c), 1u << 16, "LL fetch error bit");
+	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 1u << 16, "ABORT");
+	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)slot_addr(&t, WR, 0, 0) + 2,
+		"LLP at the bad pointer");
+	/* A link element whose target is misaligned. */
+	ll_link(&t, RD, 0, 0, 0, slot_addr(&t, RD, 0, 2) + 1);
+	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "link target +1: halted");
+	EP_TEST_ASSERT_EQ(r32(&t, 0x0b4), 1u << 16, "LL fetch error bit rd");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	teardown(&t);
+	rte_free(dst);
+	return 0;
+}
+
+/* Elements are fetched whole: fields written after the control word lose. */
+static int
+test_fetch_snapshot(void)
+{
+	struct t t;
+	uint8_t *dst = rte_zmalloc(NULL, 4096, 64);
+	struct rte_ep_model_stats st;
+	volatile uint8_t *e;
+	unsigned int i;
+
+	EP_TEST_ASSERT(dst != NULL, "rte_zmalloc");
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
+	fill(t.info.ep_mem, 512, 3);
+	ll_data(&t, WR, 0, 0, CB, 256, 0x4000000, (uintptr_t)dst);
+	/* Wrong order: slot 1's control word first, its fields still zero. */
+	e = t.desc[WR][0].host + SLOT;
+	st32(e, CB);
+	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
+	EP_TEST_ASSERT_EQ(poll_n(&t, 1), 1, "el0 done, el1 fetched");
+	ll_data(&t, WR, 0, 1, CB, 256, 0x4000000 + 256, (uintptr_t)dst + 256);
+	run(&t);
+	rte_ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.elements, 2, "two elements");
+	EP_TEST_ASSERT_EQ(st.bytes, 256, "el1 ran as fetched (size 0)");
+	for (i = 256; i < 512; i++)
+		EP_TEST_ASSERT_EQ(dst[i], 0, "byte %u moved from late fields", i);
+	teardown(&t);
+	rte_free(dst);
+	return 0;
+}
+
+/* An int_clear written before an event must not erase that event. */
+static int
+test_int_clear_order(void)
+{
+	struct t t;
+	uint8_t *dst = rte_zmalloc(NULL, 4096, 64);
+	unsigned int k;
+
+	EP_TEST_ASSERT(dst != NULL, "rte_zmalloc");
+	for (k = 0; k < 2; k++) {
+		EP_TEST_ASSERT_EQ(setup(&t, k == 0 ? "thread=0" :
+			"thread=0,layout=hdma-native"), 0, "setup");
+		ll_data(&t, WR, 0, 0, CB, 64, 0x4000000, (uintptr_t)dst);
+		ll_data(&t, WR, 0, 1, CB, 64, 0x4000000, (uintptr_t)dst);
+		start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
+		EP_TEST_ASSERT_EQ(poll_n(&t, 1), 1, "el0");
+		/* Clear ABORT first, then stop: the stop's ABORT must stay. */
+		if (k == 0) {
+			w32(&t, 0x058, 1u << 16);
+			w32(&t, 0x010, 0x80000000u);
+		} else {
+			w32(&t, chb(&t, WR, 0) + 0x8c, 4);
+			w32(&t, chb(&t, WR, 0) + 0x04, 2);
+		}
+		rte_ep_model_poll(t.m);
+		EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 2, "halted by STOP (%u)", k);
+		EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), k == 0 ? 1u << 16 : 4u,
+			"ABORT latched after the earlier clear (%u)", k);
+		EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+		teardown(&t);
+	}
+	rte_free(dst);
+	return 0;
+}
+
+/* HDMA: func_num with the VF-enable bit faults; cycle_sync needs bit 1. */
+static int
+test_hdma_func_cycle(void)
+{
+	struct t t;
+	uint8_t *dst = rte_zmalloc(NULL, 4096, 64);
+	struct rte_ep_model_stats st;
+	uint32_t b;
+
+	EP_TEST_ASSERT(dst != NULL, "rte_zmalloc");
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,layout=hdma-native"), 0, "setup");
+	ll_data(&t, WR, 0, 0, CB, 64, 0x4000000, (uintptr_t)dst);
+	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1 | (1u << 16));
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 2, "VF-enable: halted");
+	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0) & 4, 4, "ABORT");
+	rte_ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.elements, 0, "nothing moved");
+
+	/* cycle_sync = CONSUMER_CYCLE_BIT without STAT: CCS is not loaded. */
+	b = chb(&t, RD, 0);
+	ll_data(&t, RD, 0, 0, CB, 64, (uintptr_t)dst, 0x4000000);
+	w32(&t, b + 0x00, 1);
+	w32(&t, b + 0x88, 0x7 | (1 << 4) | (1 << 6));
+	w32(&t, b + 0x34, 1);
+	w32(&t, b + 0x38, 1);
+	w32(&t, b + 0x10, (uint32_t)slot_addr(&t, RD, 0, 0));
+	w32(&t, b + 0x14, (uint32_t)(slot_addr(&t, RD, 0, 0) >> 32));
+	w32(&t, b + 0x18, 1);
+	ring(&t, RD, 0);
+	run(&t);
+	rte_ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.elements, 0, "CCS stayed 0: element not ours");
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 3, "stopped");
+	w32(&t, b + 0x18, 3);
+	ring(&t, RD, 0);
+	run(&t);
+	rte_ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.elements, 1, "with STAT: CCS loaded, element ran");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	teardown(&t);
+	rte_free(dst);
+	return 0;
+}
+
+/* Hostile configuration: huge clock steps saturate, huge offsets refused. */
+static int
+test_hostile_config(void)
+{
+	static const char *const bad[] = {
+		"thread=0,reg_off=0x40001000",
+		"thread=0,desc_bar=3,desc_off=0x40001000",
+	};
+	struct rte_ep_model *m;
+	struct t t;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		m = rte_ep_model_create("hostile", bad[i]);
+		EP_TEST_ASSERT(m == NULL, "'%s' accepted", bad[i]);
+		EP_TEST_ASSERT_EQ(rte_errno, EINVAL, "'%s'", bad[i]);
+	}
+	EP_TEST_ASSERT_EQ(setup_raw(&t, "thread=0,ready_poll_ms=10"), 0, "setup");
+	set_host_req(&t);
+	/* us * 1000 does not fit 64 bits: the clock saturates, it does not wrap. */
+	EP_TEST_ASSERT_EQ(rte_ep_model_advance_us(t.m, UINT64_MAX / 1000 + 1), 0, "advance");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "READY after a huge step");
+	EP_TEST_ASSERT_EQ(rte_ep_model_advance_us(t.m, UINT64_MAX), 0, "advance max");
+	rte_ep_model_ready_set(t.m, false);
+	rte_ep_model_ready_set(t.m, true);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "still working");
+	teardown(&t);
+	return 0;
+}
+
+/* Reserved doorbell bits and unnamed offsets of owned blocks are flagged. */
+static int
+test_reserved_writes(void)
+{
+	struct t t;
+
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
+	w32(&t, chb(&t, WR, 0) + 0x24, 1);
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), 1, "reserved offset");
+	EP_TEST_ASSERT(viol_has(&t, "wr_ch0 reserved+0x24: no register at this offset"),
+		"text");
+	w32(&t, 0x010, 0x100);
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), 2, "reserved doorbell bits");
+	EP_TEST_ASSERT(viol_has(&t, "wr_doorbell: reserved doorbell bits 0x00000100"),
+		"text");
+	teardown(&t);
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,layout=hdma-native"), 0, "setup native");
+	w32(&t, chb(&t, RD, 0) + 0x40, 1);
+	w32(&t, chb(&t, RD, 0) + 0x04, 0x10);
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), 2, "native count");
+	EP_TEST_ASSERT(viol_has(&t, "rd_ch0 reserved+0x40: no register"), "text");
+	EP_TEST_ASSERT(viol_has(&t, "rd_ch0 doorbell: reserved doorbell bits"), "text");
+	teardown(&t);
+	return 0;
+}
+
 static const struct ep_test_case cases[] = {
 	{ "config_keys", test_config_keys },
 	{ "meta_unroll", test_meta_unroll },
@@ -1566,6 +1951,15 @@ static const struct ep_test_case cases[] = {
 	{ "stop_doorbell", test_stop_doorbell },
 	{ "timing", test_timing },
 	{ "threaded", test_threaded },
+	{ "ready_window", test_ready_window },
+	{ "disable_stops", test_disable_stops },
+	{ "link_no_tcb", test_link_no_tcb },
+	{ "ll_misaligned", test_ll_misaligned },
+	{ "fetch_snapshot", test_fetch_snapshot },
+	{ "int_clear_order", test_int_clear_order },
+	{ "hdma_func_cycle", test_hdma_func_cycle },
+	{ "hostile_config", test_hostile_config },
+	{ "reserved_writes", test_reserved_writes },
 };
 
 int

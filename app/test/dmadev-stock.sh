@@ -6,20 +6,29 @@
 # outbound window, so that the MEM_TO_MEM instance tests apply. Prints one
 # PASS/FAIL line per instance and test group.
 #
-# Usage: dmadev-stock.sh <path to librte_dma_dw_edma.so>
+# Usage: dmadev-stock.sh <librte_dma_dw_edma.so> <librte_ep_model.so>
 set -u
-drv=${1:?usage: $0 <librte_dma_dw_edma.so>}
+drv=${1:?usage: $0 <librte_dma_dw_edma.so> <librte_ep_model.so>}
+model=${2:?usage: $0 <librte_dma_dw_edma.so> <librte_ep_model.so>}
 dpdk_test=${DPDK_TEST_BIN:-/usr/bin/dpdk-test}
 if [ ! -x "$dpdk_test" ]; then
 	echo "SKIP stock/dmadev_autotest ($dpdk_test not installed: apt-get install dpdk-dev)"
 	exit 77
 fi
-# Debian's DPDK libraries must serve dpdk-test; our driver finds the model
-# library through its build-tree RUNPATH.
-unset LD_LIBRARY_PATH
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-DPDK_TEST=dmadev_autotest timeout --kill-after=10 600 "$dpdk_test" -d "$drv" \
+# EAL loads a -d plugin only if no directory above it is world-writable, and
+# a clone may well live under /tmp: stage the driver in a private directory.
+stage_root=${XDG_CACHE_HOME:-$HOME/.cache}/ep-dma
+mkdir -p "$stage_root" && chmod go-w "$stage_root" || exit 1
+stage=$(mktemp -d "$stage_root/plugin.XXXXXX") || exit 1
+log=$stage/dpdk-test.log
+trap 'rm -rf "$stage"' EXIT
+cp "$drv" "$stage/" || exit 1
+# Debian's DPDK libraries must serve dpdk-test; only the model library,
+# which the staged driver no longer finds through its RUNPATH, comes from
+# our build.
+export LD_LIBRARY_PATH=$(dirname "$(realpath "$model")")
+DPDK_TEST=dmadev_autotest timeout --kill-after=10 600 "$dpdk_test" \
+	-d "$stage/$(basename "$drv")" \
 	--no-huge --iova-mode=va -m 512 --no-pci --no-shconf \
 	--vdev dma_dw_edma_sim0,wr=1,rd=1,desc_size=16384,outbound=0x1000000000000 \
 	</dev/null >"$log" 2>&1

@@ -47,6 +47,17 @@
 #define DW_EDMA_PCI_BAR_ADDR(pdev, i)	((pdev)->mem_resource[(i)].addr)
 #define DW_EDMA_PCI_BAR_LEN(pdev, i)	((pdev)->mem_resource[(i)].len)
 
+/*
+ * Silent mode: rte_dma_conf.enable_silent up to 25.07, then a flag in
+ * rte_dma_conf.flags (which also carries the enqueue/dequeue mode, which we
+ * do not offer either). Both ask for what this driver cannot do.
+ */
+#ifdef RTE_DMA_CFG_FLAG_SILENT
+#define DW_EDMA_CONF_UNSUPPORTED(conf)	((conf)->flags != 0)
+#else
+#define DW_EDMA_CONF_UNSUPPORTED(conf)	((conf)->enable_silent)
+#endif
+
 /* RTE_DMA_STATUS_DATA_POISION is spelt that way up to and including 25.11. */
 #define DW_EDMA_STATUS_POISON		RTE_DMA_STATUS_DATA_POISION
 

@@ -792,7 +792,7 @@ dw_edma_configure(struct rte_dma_dev *dev, const struct rte_dma_conf *conf,
 			conf->nb_vchans);
 		return -EINVAL;
 	}
-	if (conf->enable_silent) {
+	if (DW_EDMA_CONF_UNSUPPORTED(conf)) {
 		DW_LOG(ERR, "%s: silent mode is not supported", dev->data->dev_name);
 		return -ENOTSUP;
 	}

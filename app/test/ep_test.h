@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_eal.h>
+
 #define EP_TEST_SKIPPED 77
 
 /* Fail the current case with a message saying what and where. */
@@ -69,6 +71,37 @@ ep_test_run(const char *suite, const struct ep_test_case *cases,
 			failed++;
 	}
 	return failed;
+}
+
+/*
+ * main() of a test program that takes EAL options: initialise EAL, run the
+ * optional set-up (a failure is reported as case "<suite>/setup"), run the
+ * cases (the first argument after the EAL options filters them), clean up.
+ * Returns the process exit status.
+ */
+static inline int
+ep_test_eal_main(int argc, char **argv, const char *suite,
+		const struct ep_test_case *cases, unsigned int n,
+		int (*setup)(void))
+{
+	const char *filter = NULL;
+	int used, failed;
+
+	used = rte_eal_init(argc, argv);
+	if (used < 0) {
+		printf("FAIL %s/eal_init\n", suite);
+		return 1;
+	}
+	if (argc - used > 1)
+		filter = argv[used + 1];
+	if (setup != NULL && setup() != 0) {
+		printf("FAIL %s/setup\n", suite);
+		rte_eal_cleanup();
+		return 1;
+	}
+	failed = ep_test_run(suite, cases, n, filter);
+	rte_eal_cleanup();
+	return failed ? 1 : 0;
 }
 
 #endif /* EP_TEST_H */

@@ -853,19 +853,6 @@ static const struct ep_test_case cases[] = {
 int
 main(int argc, char **argv)
 {
-	const char *filter = NULL;
-	int n, failed;
-
-	n = rte_eal_init(argc, argv);
-	if (n < 0) {
-		printf("FAIL dw_edma/eal_init\n");
-		return 1;
-	}
-	argc -= n;
-	argv += n;
-	if (argc > 1)
-		filter = argv[1];
-	failed = ep_test_run("dw_edma", cases, RTE_DIM(cases), filter);
-	rte_eal_cleanup();
-	return failed ? 1 : 0;
+	return ep_test_eal_main(argc, argv, "dw_edma", cases, RTE_DIM(cases),
+		NULL);
 }

@@ -290,27 +290,17 @@ static const struct ep_test_case cases[] = {
 	{ "meta_e1_partial_direction", c_partial },
 };
 
+/* The reference blob every case corrupts one field of. */
+static int
+meta_setup(void)
+{
+	t_sim_seq = 100;
+	return learn_good_blob();
+}
+
 int
 main(int argc, char **argv)
 {
-	const char *filter = NULL;
-	int n, failed;
-
-	n = rte_eal_init(argc, argv);
-	if (n < 0) {
-		printf("FAIL dw_edma_meta/eal_init\n");
-		return 1;
-	}
-	argc -= n;
-	argv += n;
-	if (argc > 1)
-		filter = argv[1];
-	t_sim_seq = 100;
-	if (learn_good_blob() != 0) {
-		printf("FAIL dw_edma_meta/reference_blob\n");
-		return 1;
-	}
-	failed = ep_test_run("dw_edma_meta", cases, RTE_DIM(cases), filter);
-	rte_eal_cleanup();
-	return failed ? 1 : 0;
+	return ep_test_eal_main(argc, argv, "dw_edma_meta", cases,
+		RTE_DIM(cases), meta_setup);
 }

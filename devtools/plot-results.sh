@@ -41,13 +41,13 @@ for f in "$tmp"/*.dat; do
 done
 
 gnuplot <<GP
-set terminal pngcairo size 1200,520 noenhanced font ',10'
+set terminal pngcairo size 1200,560 noenhanced font ',10'
 set output '$png'
 set datafile missing ''
 set multiplot layout 1,2 title '$title'
 set logscale x 2
 set grid
-set key below
+set key below vertical maxcols 2 spacing 1.1 width 2
 set xlabel 'transfer size (bytes)'
 set ylabel 'GB/s'
 set title 'throughput'

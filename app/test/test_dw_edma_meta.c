@@ -202,6 +202,8 @@ static void m_hw_ch_rd(uint8_t *b) { set_field(b, ENTRY(2), 0xff, 0, 1); }
 static void m_aux(uint8_t *b) { put32(b, ENTRY(0), get32(b, ENTRY(0)) | (1u << 16)); }
 static void m_partial(uint8_t *b) { set_field(b, 8, 0xff, 11, 1); }
 static void m_4g(uint8_t *b) { put32(b, ENTRY(0) + 0x10, 0xfffff800); }
+/* LLP 0 is how an engine reset shows: a ring at low word 0 is refused */
+static void m_desc_lo0(uint8_t *b) { put32(b, ENTRY(1) + 0x10, 0); put32(b, ENTRY(1) + 0x14, 1); }
 
 static int c_good(void) { return run_blob("valid blob from a file", NULL, true, true); }
 static int c_magic(void) { return run_blob("no magic", m_magic, false, false); }
@@ -252,6 +254,7 @@ static int c_hw_ch_rd(void) { return run_blob("HW_CH != index (rd)", m_hw_ch_rd,
 static int c_aux(void) { return run_blob("aux window invalid", m_aux, false, true); }
 static int c_partial(void) { return run_blob("partial direction", m_partial, false, true); }
 static int c_4g(void) { return run_blob("ring crosses 4 GiB", m_4g, false, true); }
+static int c_desc_lo0(void) { return run_blob("DESC_ADDR low word 0", m_desc_lo0, false, true); }
 
 static const struct ep_test_case cases[] = {
 	{ "meta_valid_file", c_good },
@@ -287,6 +290,7 @@ static const struct ep_test_case cases[] = {
 	{ "meta_r4_hw_ch_rd", c_hw_ch_rd },
 	{ "meta_r4_aux_invalid", c_aux },
 	{ "meta_r4_ring_crosses_4g", c_4g },
+	{ "meta_r4_desc_addr_low_word_0", c_desc_lo0 },
 	{ "meta_e1_partial_direction", c_partial },
 };
 

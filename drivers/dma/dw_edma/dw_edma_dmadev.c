@@ -20,11 +20,6 @@
 
 RTE_LOG_REGISTER_DEFAULT(dw_edma_logtype, NOTICE);
 
-/* A stopped channel is rung again only this long after the last doorbell,
- * so that a doorbell the engine has not picked up yet is not counted lost.
- */
-#define DW_EDMA_RETRY_US	200
-
 static TAILQ_HEAD(, dw_edma_fn) dw_edma_fns = TAILQ_HEAD_INITIALIZER(dw_edma_fns);
 
 struct dw_edma_fn *
@@ -167,7 +162,8 @@ ring_reset(struct dw_edma_chan *ch)
 	ch->batch_open = false;
 	ch->batch_jobs = 0;
 	ch->last_no_progress = false;
-	ch->stopped_seen = false;
+	ch->stall_seen = false;
+	ch->noprog_retries = 0;
 	ch->idle_probes = 0;
 }
 
@@ -181,7 +177,9 @@ slot_ctrl(const struct dw_edma_chan *ch, bool irq)
 /*
  * Write one data element at head. The first element of an unsubmitted batch
  * is written with its cycle bit inverted so the engine stops in front of it;
- * submit releases it with one control-word write.
+ * submit releases it with one control-word write. Later elements of the
+ * batch need no barrier of their own: the engine cannot pass the held-back
+ * head, and the release barrier orders all of them before it.
  */
 static inline void
 ring_put(struct dw_edma_chan *ch, uint64_t sar, uint64_t dar, uint32_t len,
@@ -191,6 +189,7 @@ ring_put(struct dw_edma_chan *ch, uint64_t sar, uint64_t dar, uint32_t len,
 	uint8_t *el = slot_ptr(ch, idx);
 	struct dw_edma_slot *s = &ch->slots[idx];
 	uint32_t ctrl;
+	bool first = !ch->batch_open;
 
 	if (idx == ch->nb_slots - 1)
 		ring_write_link(ch);
@@ -200,13 +199,14 @@ ring_put(struct dw_edma_chan *ch, uint64_t sar, uint64_t dar, uint32_t len,
 	dw_wr32_relaxed(ch, el + DW_LL_OFF_SAR_HI, (uint32_t)(sar >> 32));
 	dw_wr32_relaxed(ch, el + DW_LL_OFF_DAR_LO, (uint32_t)dar);
 	dw_wr32_relaxed(ch, el + DW_LL_OFF_DAR_HI, (uint32_t)(dar >> 32));
-	if (!ch->batch_open) {
+	if (first) {
 		ch->batch_open = true;
 		ch->batch_first = idx;
 		ch->batch_ctrl = ctrl;
 		ctrl ^= DW_LL_CB;
+		/* the engine may be at this slot now: body before control word */
+		rte_io_wmb();
 	}
-	rte_io_wmb();
 	dw_wr32_relaxed(ch, el + DW_LL_OFF_CTRL, ctrl);
 	s->sar = sar;
 	s->dar = dar;
@@ -224,10 +224,9 @@ ring_put(struct dw_edma_chan *ch, uint64_t sar, uint64_t dar, uint32_t len,
 static inline void
 ring_doorbell(struct dw_edma_chan *ch)
 {
-	ch->ops->doorbell(ch);
+	dw_wr32(ch, ch->db_reg, ch->db_val);
 	ch->cnt.doorbells++;
 	ch->last_doorbell = rte_get_timer_cycles();
-	ch->db_seen = false;
 }
 
 /* Release the open batch to the engine: flag its last element, release its
@@ -243,13 +242,11 @@ ring_release(struct dw_edma_chan *ch)
 		/* the last slot is just behind head: wrapping toggled cb */
 		cb_last = ch->head == 0 ? (uint8_t)!ch->cb : ch->cb;
 		ls->irq = 1;
-		if (ch->batch_last == ch->batch_first) {
+		if (ch->batch_last == ch->batch_first)
 			ch->batch_ctrl |= DW_LL_LIE;
-		} else {
-			rte_io_wmb();
+		else
 			dw_wr32_relaxed(ch, slot_ptr(ch, ch->batch_last) + DW_LL_OFF_CTRL,
 				(cb_last ? DW_LL_CB : 0) | DW_LL_LIE);
-		}
 	}
 	rte_io_wmb();
 	dw_wr32_relaxed(ch, slot_ptr(ch, ch->batch_first) + DW_LL_OFF_CTRL, ch->batch_ctrl);
@@ -272,25 +269,25 @@ slots_done(struct dw_edma_chan *ch, uint16_t n)
 		struct dw_edma_slot *s = &ch->slots[ch->hw_done];
 
 		if (s->last) {
-			uint16_t *st = &ch->job_status[s->job & ch->job_mask];
+			struct dw_edma_job *j = &ch->jobs[s->job & ch->job_mask];
 
-			if (*st == DW_JOB_PENDING)
-				*st = RTE_DMA_STATUS_SUCCESSFUL;
+			if (j->status == DW_JOB_PENDING)
+				j->status = RTE_DMA_STATUS_SUCCESSFUL;
 		}
 		if (++ch->hw_done == ch->nb_slots)
 			ch->hw_done = 0;
 	}
 }
 
-/* Fail every job not yet finished: link lost, or stop with jobs left. */
+/* Give every job not yet finished status sc: link lost, or stop. */
 static void
 jobs_fail_pending(struct dw_edma_chan *ch, enum rte_dma_status_code sc)
 {
 	uint16_t j;
 
 	for (j = ch->rep_job; j != ch->next_job; j++)
-		if (ch->job_status[j & ch->job_mask] == DW_JOB_PENDING)
-			ch->job_status[j & ch->job_mask] = sc;
+		if (ch->jobs[j & ch->job_mask].status == DW_JOB_PENDING)
+			ch->jobs[j & ch->job_mask].status = sc;
 	ch->submitted_jobs += ch->batch_jobs;
 	ch->batch_jobs = 0;
 	ch->batch_open = false;
@@ -308,87 +305,119 @@ dev_err_enter(struct dw_edma_chan *ch, const char *why, uint32_t val)
 	jobs_fail_pending(ch, RTE_DMA_STATUS_DEV_LINK_ERROR);
 }
 
-/* Start the channel on a fresh ring. */
+/*
+ * Fresh ring on a channel that is not running (halted by an abort, reset by
+ * a link loss): program it again, no engine-off poll (that is for the control
+ * path). The ring is written after the status said "not running".
+ */
 static void
-chan_restart(struct dw_edma_chan *ch)
+chan_reprogram(struct dw_edma_chan *ch)
 {
-	ch->ops->quiesce(ch);
 	ring_reset(ch);
 	ch->ops->enable(ch);
-	/*
-	 * Until the engine shows it took the new programming (a state other
-	 * than halted, or progress), a halted status may be the old abort.
-	 */
-	ch->stale_halt = true;
-	ch->stale_until = rte_get_timer_cycles() +
-		rte_get_timer_hz() * DW_EDMA_STALE_HALT_MS / 1000;
+	/* the reprogramming counts as a doorbell for the settle time */
+	ch->last_doorbell = rte_get_timer_cycles();
 }
 
-/* In the error state: watch READY (rate-limited), recover when it is back. */
+/*
+ * In the error state: watch READY (rate-limited). An endpoint that ran
+ * epc_init again cleared HOST_REQ with READY (spec B.4): ask again. When
+ * READY is back, recover only if the channel's metadata is unchanged.
+ */
 static void
 dev_err_probe(struct dw_edma_chan *ch)
 {
 	uint64_t now = rte_get_timer_cycles();
+	uint32_t ctrl;
 
 	if (now < ch->err_next_probe)
 		return;
 	ch->err_next_probe = now + rte_get_timer_hz() * DW_EDMA_ERR_PROBE_US / 1000000;
-	if (!dw_edma_meta_ready(ch))
+	ctrl = dw_edma_meta_ctrl(ch);
+	if (ctrl == UINT32_MAX)
+		return; /* link still down */
+	if (!(ctrl & DW_META_CTRL_READY)) {
+		if (!(ctrl & DW_META_CTRL_HOST_REQ)) {
+			DW_LOG(NOTICE, "%s: endpoint cleared HOST_REQ (CTRL 0x%08x), setting it "
+				"again", ch->name, ctrl);
+			dw_edma_meta_host_req(ch);
+		}
 		return;
+	}
 	if (ch->ops->llp_lo(ch) == UINT32_MAX)
 		return;
-	chan_restart(ch);
+	if (dw_edma_meta_recheck(ch) != 0) {
+		if (!ch->meta_changed)
+			DW_LOG(ERR, "%s: READY is back but the channel's metadata changed: "
+				"staying in the error state", ch->name);
+		ch->meta_changed = true;
+		return;
+	}
+	ch->meta_changed = false;
+	/*
+	 * A READY drop alone leaves the engine running the old ring: stop it
+	 * and look again at the next probe, never reset the ring under it.
+	 */
+	if (rte_get_timer_cycles() - ch->last_doorbell < ch->settle_cycles)
+		return;
+	if (ch->ops->state(ch) == DW_HW_RUNNING) {
+		ch->ops->stop(ch);
+		ch->last_doorbell = rte_get_timer_cycles();
+		return;
+	}
+	/* clear what a STOP or an abort latched while the device was away */
+	(void)ch->ops->error(ch);
+	chan_reprogram(ch);
 	ch->cnt.ring_resets++;
 	ch->dev_err = false;
 	DW_LOG(NOTICE, "%s: READY is back, channel re-enabled", ch->name);
 }
 
-/* Abort: the job at the engine's position failed; replay the later ones. */
+/*
+ * The channel halted with the engine at slot f (f == sub_head: after the
+ * last released element, no job failed). The job owning f gets status sc;
+ * the jobs after it are written to a fresh ring and the released ones rung
+ * again, except that a job enqueued with RTE_DMA_OP_FLAG_FENCE after the
+ * failed one may depend on its output: it and every later job end
+ * NOT_ATTEMPTED without running.
+ */
 static void
-chan_abort(struct dw_edma_chan *ch)
+chan_recover(struct dw_edma_chan *ch, uint16_t f, enum rte_dma_status_code sc)
 {
-	enum rte_dma_status_code sc = ch->ops->error(ch);
-	uint32_t llp = ch->ops->llp_lo(ch);
-	uint32_t lo = (uint32_t)ch->desc_addr;
 	struct dw_edma_slot *replay = ch->replay;
-	uint16_t f, n, i, nrel, nall = 0, nsub = 0, fjob, open_jobs;
+	uint16_t n, i, nrel, nall = 0, nsub = 0, fjob = 0, open_jobs;
+	bool fail = f != ch->sub_head, fenced = false;
 	uint64_t sj;
 
 	ch->cnt.ring_resets++;
-	if (sc == RTE_DMA_STATUS_DEV_LINK_ERROR || llp == UINT32_MAX) {
-		dev_err_enter(ch, "all-ones read after abort", llp);
-		return;
-	}
-	f = (uint16_t)((llp - lo) / DW_LL_SLOT_SIZE);
-	if (llp < lo || (llp - lo) % DW_LL_SLOT_SIZE != 0 ||
-			(llp - lo) / DW_LL_SLOT_SIZE > ch->nb_slots) {
-		dev_err_enter(ch, "LLP outside the ring after abort", llp);
-		return;
-	}
-	if (f == ch->nb_slots)
-		f = 0;
-	if (ring_dist(ch, ch->hw_done, f) >= ring_dist(ch, ch->hw_done, ch->sub_head))
-		f = ch->hw_done; /* position not in the released part: oldest one */
 	slots_done(ch, ring_dist(ch, ch->hw_done, f));
-	fjob = ch->slots[f].job;
-	ch->job_status[fjob & ch->job_mask] = sc;
-	DW_LOG(DEBUG, "%s: job %u failed with status %d at slot %u", ch->name, fjob, sc, f);
-
-	/* keep what follows the failed job, reset the ring, write it again */
+	if (fail) {
+		fjob = ch->slots[f].job;
+		ch->jobs[fjob & ch->job_mask].status = sc;
+		DW_LOG(DEBUG, "%s: job %u failed with status %d at slot %u", ch->name, fjob,
+			sc, f);
+	}
 	n = ring_dist(ch, f, ch->head);
 	nrel = ring_dist(ch, f, ch->sub_head);
 	for (i = 0; i < n; i++) {
-		uint16_t idx = (uint16_t)((f + i) % ch->nb_slots);
+		const struct dw_edma_slot *s = &ch->slots[(uint16_t)((f + i) % ch->nb_slots)];
+		struct dw_edma_job *j = &ch->jobs[s->job & ch->job_mask];
 
-		if (ch->slots[idx].job == fjob)
+		if (fail && s->job == fjob)
 			continue;
-		replay[nall++] = ch->slots[idx];
+		if (fail && j->fence)
+			fenced = true;
+		if (fenced) {
+			j->status = RTE_DMA_STATUS_NOT_ATTEMPTED;
+			continue;
+		}
+		replay[nall++] = *s;
 		if (i < nrel)
 			nsub++;
 	}
 	open_jobs = ch->batch_jobs;
 	sj = ch->submitted_jobs;
-	chan_restart(ch);
+	chan_reprogram(ch);
 	for (i = 0; i < nsub; i++)
 		ring_put(ch, replay[i].sar, replay[i].dar, replay[i].len,
 			replay[i].job, replay[i].last, replay[i].irq);
@@ -399,19 +428,137 @@ chan_abort(struct dw_edma_chan *ch)
 			replay[i].job, replay[i].last, replay[i].irq);
 	ch->batch_jobs = open_jobs;
 	ch->submitted_jobs = sj;
+	if (fenced) {
+		/* unsubmitted jobs dropped with the fence count as submitted now */
+		ch->submitted_jobs += open_jobs;
+		ch->batch_jobs = 0;
+	}
+}
+
+/* Abort (this channel's ABORT bit is set): find where and recover. */
+static void
+chan_abort(struct dw_edma_chan *ch)
+{
+	enum rte_dma_status_code sc = ch->ops->error(ch);
+	uint32_t llp = ch->ops->llp_lo(ch);
+	uint32_t lo = (uint32_t)ch->desc_addr;
+	uint16_t f, d, drel;
+
+	if (sc == RTE_DMA_STATUS_DEV_LINK_ERROR || llp == UINT32_MAX) {
+		dev_err_enter(ch, "all-ones read after abort", llp);
+		return;
+	}
+	if (llp < lo || (llp - lo) % DW_LL_SLOT_SIZE != 0 ||
+			(llp - lo) / DW_LL_SLOT_SIZE > ch->nb_slots) {
+		dev_err_enter(ch, "LLP outside the ring after abort", llp);
+		return;
+	}
+	f = (uint16_t)((llp - lo) / DW_LL_SLOT_SIZE);
+	if (f == ch->nb_slots)
+		f = 0;
+	d = ring_dist(ch, ch->hw_done, f);
+	drel = ring_dist(ch, ch->hw_done, ch->sub_head);
+	if (d > drel) {
+		/* the engine cannot have passed the held-back element */
+		dev_err_enter(ch, "LLP beyond the released elements after abort", llp);
+		return;
+	}
+	if (d == drel)
+		/* e.g. a fetch error on the held-back slot: every released job is done */
+		DW_LOG(NOTICE, "%s: abort after the last released element (status %d): "
+			"no job failed, restarting", ch->name, sc);
+	chan_recover(ch, f, sc);
 }
 
 /*
- * Learn how far the engine got. Good path: one MMIO read. 'full' (slow
- * path, vchan_status) reads both progress and state.
+ * Read LLP and account the progress. Returns the slots newly done, or -1
+ * when the read put the channel in the error state.
+ */
+static int
+chan_progress(struct dw_edma_chan *ch)
+{
+	uint16_t released = ring_dist(ch, ch->hw_done, ch->sub_head);
+	uint32_t lo = (uint32_t)ch->desc_addr;
+	uint32_t llp = ch->ops->llp_lo(ch);
+	uint16_t pos, adv;
+
+	/* probe rejects a ring whose low address word is 0: LLP 0 is a reset */
+	if (unlikely(llp == 0 || llp == UINT32_MAX)) {
+		dev_err_enter(ch, llp == 0 ? "LLP reads 0 (engine reset)" :
+			"all-ones read (link down)", llp);
+		return -1;
+	}
+	if (unlikely(llp < lo || (llp - lo) % DW_LL_SLOT_SIZE != 0 ||
+			(llp - lo) / DW_LL_SLOT_SIZE > ch->nb_slots)) {
+		dev_err_enter(ch, "LLP outside the ring", llp);
+		return -1;
+	}
+	pos = (uint16_t)((llp - lo) / DW_LL_SLOT_SIZE);
+	if (pos == ch->nb_slots)
+		pos = 0;
+	adv = ring_dist(ch, ch->hw_done, pos);
+	if (unlikely(adv > released)) {
+		dev_err_enter(ch, "LLP beyond the released elements", llp);
+		return -1;
+	}
+	if (adv > 0) {
+		slots_done(ch, adv);
+		ch->stall_seen = false;
+		ch->noprog_retries = 0;
+		ch->idle_probes = 0;
+	}
+	return adv;
+}
+
+/*
+ * The engine is not running and released work is pending (seen twice, with
+ * an LLP read between). Its own ABORT bit decides, whatever CS says: set
+ * means abort; clear means the doorbell was lost (or CS is an old halt the
+ * error path already handled): ring again, a bounded number of times.
+ */
+static void
+chan_stalled(struct dw_edma_chan *ch)
+{
+	int ab;
+
+	/* the model may not have noticed the last doorbell yet (0 on silicon) */
+	if (rte_get_timer_cycles() - ch->last_doorbell < ch->settle_cycles)
+		return;
+	ab = ch->ops->aborted(ch);
+	if (unlikely(ab < 0)) {
+		dev_err_enter(ch, "all-ones interrupt status", UINT32_MAX);
+		return;
+	}
+	ch->stall_seen = false;
+	if (ab > 0) {
+		chan_abort(ch);
+		return;
+	}
+	if (ch->noprog_retries >= DW_EDMA_MAX_DB_RETRIES) {
+		DW_LOG(ERR, "%s: engine stays stopped at slot %u after %u doorbells: "
+			"failing the job there and restarting", ch->name, ch->hw_done,
+			ch->noprog_retries);
+		chan_recover(ch, ch->hw_done, RTE_DMA_STATUS_ERROR_UNKNOWN);
+		return;
+	}
+	DW_LOG(DEBUG, "%s: not running at slot %u with work released, ringing again",
+		ch->name, ch->hw_done);
+	ch->noprog_retries++;
+	ch->cnt.doorbell_retries++;
+	ring_doorbell(ch);
+}
+
+/*
+ * Learn how far the engine got. Good path: one MMIO read per call, LLP when
+ * the last look showed progress, else the channel status (every Nth time
+ * READY instead). 'full' (slow path, vchan_status, stop) reads both.
  */
 static void
 chan_poll(struct dw_edma_chan *ch, bool full)
 {
 	uint16_t released = ring_dist(ch, ch->hw_done, ch->sub_head);
-	uint32_t lo = (uint32_t)ch->desc_addr;
 	enum dw_edma_hw_state st;
-	uint64_t since_db;
+	int adv;
 
 	if (unlikely(ch->dev_err)) {
 		dev_err_probe(ch);
@@ -420,97 +567,35 @@ chan_poll(struct dw_edma_chan *ch, bool full)
 	if (released == 0)
 		return;
 	if (!ch->last_no_progress || full) {
-		uint32_t llp = ch->ops->llp_lo(ch);
-		uint16_t pos, adv;
-
-		if (unlikely(llp == 0 || llp == UINT32_MAX)) {
-			dev_err_enter(ch, llp == 0 ? "LLP reads 0 (engine reset)" :
-				"all-ones read (link down)", llp);
+		adv = chan_progress(ch);
+		if (adv < 0)
 			return;
-		}
-		pos = (uint16_t)((llp - lo) / DW_LL_SLOT_SIZE);
-		if (unlikely(llp < lo || (llp - lo) % DW_LL_SLOT_SIZE != 0 ||
-				(llp - lo) / DW_LL_SLOT_SIZE > ch->nb_slots)) {
-			dev_err_enter(ch, "LLP outside the ring", llp);
+		ch->last_no_progress = adv == 0;
+		if (adv == released || !full)
 			return;
-		}
-		if (pos == ch->nb_slots)
-			pos = 0;
-		adv = ring_dist(ch, ch->hw_done, pos);
-		if (unlikely(adv > released)) {
-			dev_err_enter(ch, "LLP beyond the released elements", llp);
-			return;
-		}
-		if (adv > 0) {
-			slots_done(ch, adv);
-			ch->stale_halt = false;
-			ch->stopped_seen = false;
-			ch->db_seen = true;
-			ch->last_no_progress = false;
-			ch->idle_probes = 0;
-			if (!full || adv == released)
-				return;
-		} else {
-			ch->last_no_progress = true;
-			if (!full)
-				return;
-		}
 	}
 	ch->last_no_progress = false;
-	st = ch->ops->state(ch);
-	if (st == DW_HW_HALTED && ch->stale_halt) {
-		/*
-		 * Maybe the old abort, maybe a new one at the first element:
-		 * wait (ringing again would re-run a failing element). On
-		 * silicon the read after the doorbell already shows the new
-		 * state; an engine that notices writes late needs the wait.
-		 */
-		if (rte_get_timer_cycles() < ch->stale_until)
-			st = DW_HW_RUNNING;
-	} else if (st == DW_HW_RUNNING || st == DW_HW_STOPPED) {
-		/* the engine has run since the restart */
-		ch->stale_halt = false;
-	}
-	since_db = rte_get_timer_cycles() - ch->last_doorbell;
-	switch (st) {
-	case DW_HW_RUNNING:
-		ch->db_seen = true;
-		break;
-	case DW_HW_IDLE:
-	case DW_HW_STOPPED:
-		/*
-		 * Work released but the engine is not running. A doorbell that
-		 * arrived while the engine was busy can be lost (the hardware
-		 * quirk): then the engine was seen working after the doorbell
-		 * and a second look, with an LLP read in between, still shows
-		 * it stopped. Without such evidence the doorbell may simply
-		 * not be taken yet, and ringing again could restart a channel
-		 * that has halted meanwhile (re-running a failed element), so
-		 * only a late safety net rings then.
-		 */
-		if ((st == DW_HW_STOPPED && ch->db_seen && ch->stopped_seen &&
-				ch->stopped_at == ch->hw_done &&
-				since_db > rte_get_timer_hz() * DW_EDMA_RETRY_US / 1000000) ||
-				since_db > rte_get_timer_hz() * DW_EDMA_IDLE_RETRY_MS / 1000) {
-			DW_LOG(DEBUG, "%s: %s at slot %u with work released, ringing again",
-				ch->name, st == DW_HW_IDLE ? "idle" : "stopped", ch->hw_done);
-			ch->cnt.doorbell_retries++;
-			ring_doorbell(ch);
-			ch->stopped_seen = false;
-		} else {
-			ch->stopped_seen = true;
-			ch->stopped_at = ch->hw_done;
-		}
-		break;
-	case DW_HW_HALTED:
-		chan_abort(ch);
+	if (!full && ++ch->idle_probes % DW_EDMA_READY_PROBE_EVERY == 0) {
+		/* this probe reads READY instead of the status, never both */
+		if (!dw_edma_meta_ready(ch))
+			dev_err_enter(ch, "READY dropped", 0);
 		return;
-	case DW_HW_DEAD:
+	}
+	st = ch->ops->state(ch);
+	if (st == DW_HW_RUNNING) {
+		ch->stall_seen = false;
+		return;
+	}
+	if (unlikely(st == DW_HW_DEAD)) {
 		dev_err_enter(ch, "channel status unreadable or reset", 0);
 		return;
 	}
-	if (++ch->idle_probes % DW_EDMA_READY_PROBE_EVERY == 0 && !dw_edma_meta_ready(ch))
-		dev_err_enter(ch, "READY dropped", 0);
+	/* act on the second look: the first may be the end of a burst */
+	if (!ch->stall_seen && !full) {
+		ch->stall_seen = true;
+		return;
+	}
+	chan_stalled(ch);
 }
 
 /* ---------------------------------------------------------------------------
@@ -520,7 +605,7 @@ static inline int
 chan_addrs(const struct dw_edma_chan *ch, rte_iova_t src, rte_iova_t dst,
 		uint64_t *sar, uint64_t *dar)
 {
-	uint64_t m2m = ch->fn->opts.m2m_base;
+	uint64_t m2m = ch->m2m_base;
 
 	*sar = src;
 	*dar = dst;
@@ -546,12 +631,14 @@ chan_free(const struct dw_edma_chan *ch)
 }
 
 static inline int
-job_begin(struct dw_edma_chan *ch, uint16_t nslots)
+job_begin(struct dw_edma_chan *ch, uint16_t nslots, uint64_t flags)
 {
 	uint16_t id = ch->next_job++;
+	struct dw_edma_job *j = &ch->jobs[id & ch->job_mask];
 
-	ch->job_status[id & ch->job_mask] = DW_JOB_PENDING;
-	ch->job_slots[id & ch->job_mask] = nslots;
+	j->status = DW_JOB_PENDING;
+	j->nslots = nslots;
+	j->fence = (flags & RTE_DMA_OP_FLAG_FENCE) != 0;
 	ch->slots_used += nslots;
 	ch->batch_jobs++;
 	ch->cnt.jobs_enqueued++;
@@ -576,7 +663,7 @@ dw_edma_copy(void *priv, uint16_t vchan, rte_iova_t src, rte_iova_t dst,
 		return -ENOSPC;
 	if (unlikely(chan_addrs(ch, src, dst, &sar, &dar) != 0))
 		return -EINVAL;
-	id = job_begin(ch, 1);
+	id = job_begin(ch, 1, flags);
 	/* flag the batch end and the element taking the last free slot */
 	irq = (flags & RTE_DMA_OP_FLAG_SUBMIT) || chan_free(ch) == 0;
 	ring_put(ch, sar, dar, length, (uint16_t)id, true, irq);
@@ -592,8 +679,8 @@ dw_edma_copy_sg(void *priv, uint16_t vchan, const struct rte_dma_sge *src,
 {
 	struct dw_edma_chan *ch = priv;
 	uint64_t stot = 0, dtot = 0;
-	uint32_t so = 0, doff = 0;
-	uint16_t i, si = 0, di = 0, nel = 0, k;
+	uint32_t so = 0, doff = 0, a, b;
+	uint16_t i, si, di, nel = 0, k;
 	int id;
 
 	RTE_SET_USED(vchan);
@@ -615,48 +702,49 @@ dw_edma_copy_sg(void *priv, uint16_t vchan, const struct rte_dma_sge *src,
 	if (stot != dtot)
 		return -EINVAL;
 	/* one element per overlap of a source and a destination segment */
-	nel = nb_src + nb_dst - 1;
-	{
-		uint16_t cnt = 0;
-		uint32_t a = src[0].length, b = dst[0].length;
+	a = src[0].length;
+	b = dst[0].length;
+	si = 0;
+	di = 0;
+	while (si < nb_src && di < nb_dst) {
+		uint32_t m = RTE_MIN(a, b);
 
-		si = 0;
-		di = 0;
-		while (si < nb_src && di < nb_dst) {
-			uint32_t m = RTE_MIN(a, b);
-
-			cnt++;
-			a -= m;
-			b -= m;
-			if (a == 0 && ++si < nb_src)
-				a = src[si].length;
-			if (b == 0 && ++di < nb_dst)
-				b = dst[di].length;
-		}
-		nel = cnt;
+		nel++;
+		a -= m;
+		b -= m;
+		if (a == 0 && ++si < nb_src)
+			a = src[si].length;
+		if (b == 0 && ++di < nb_dst)
+			b = dst[di].length;
 	}
+	/* more elements than the ring holds: it will never fit */
+	if (unlikely(nel > ch->nb_desc))
+		return -EINVAL;
 	if (unlikely(chan_free(ch) < nel))
 		return -ENOSPC;
-	for (i = 0; i < nb_src; i++)
-		if (ch->dir == RTE_DMA_DIR_MEM_TO_MEM &&
-				src[i].addr > UINT64_MAX - ch->fn->opts.m2m_base)
-			return -EINVAL;
-	for (i = 0; i < nb_dst; i++)
-		if (ch->dir == RTE_DMA_DIR_MEM_TO_MEM &&
-				dst[i].addr > UINT64_MAX - ch->fn->opts.m2m_base)
-			return -EINVAL;
+	if (ch->dir == RTE_DMA_DIR_MEM_TO_MEM) {
+		/* check every address before anything is written */
+		uint64_t lim = UINT64_MAX - ch->m2m_base;
 
-	id = job_begin(ch, nel);
+		for (i = 0; i < nb_src; i++)
+			if (src[i].addr > lim || src[i].length - 1 > lim - src[i].addr)
+				return -EINVAL;
+		for (i = 0; i < nb_dst; i++)
+			if (dst[i].addr > lim || dst[i].length - 1 > lim - dst[i].addr)
+				return -EINVAL;
+	}
+
+	id = job_begin(ch, nel, flags);
 	si = 0;
 	di = 0;
 	for (k = 0; k < nel; k++) {
-		uint32_t a = src[si].length - so, b = dst[di].length - doff;
-		uint32_t m = RTE_MIN(a, b);
+		uint32_t m = RTE_MIN(src[si].length - so, dst[di].length - doff);
 		uint64_t sar, dar;
 		bool last = k == nel - 1;
 		bool irq = last && ((flags & RTE_DMA_OP_FLAG_SUBMIT) || chan_free(ch) == 0);
 
-		chan_addrs(ch, src[si].addr + so, dst[di].addr + doff, &sar, &dar);
+		/* cannot fail: the addresses were checked above */
+		(void)chan_addrs(ch, src[si].addr + so, dst[di].addr + doff, &sar, &dar);
 		ring_put(ch, sar, dar, m, (uint16_t)id, last, irq);
 		so += m;
 		doff += m;
@@ -697,19 +785,18 @@ dw_edma_completed(void *priv, uint16_t vchan, const uint16_t nb_cpls,
 
 	RTE_SET_USED(vchan);
 	/* in the error state every call also watches for READY's return */
-	if (ch->rep_job != ch->next_job || unlikely(ch->dev_err))
+	if (ch->started && (ch->rep_job != ch->next_job || unlikely(ch->dev_err)))
 		chan_poll(ch, false);
 	while (n < nb_cpls && ch->rep_job != ch->next_job) {
-		uint16_t k = ch->rep_job & ch->job_mask;
-		uint16_t st = ch->job_status[k];
+		struct dw_edma_job *j = &ch->jobs[ch->rep_job & ch->job_mask];
 
-		if (st == DW_JOB_PENDING)
+		if (j->status == DW_JOB_PENDING)
 			break;
-		if (st != RTE_DMA_STATUS_SUCCESSFUL) {
+		if (j->status != RTE_DMA_STATUS_SUCCESSFUL) {
 			err = true;
 			break;
 		}
-		ch->slots_used -= ch->job_slots[k];
+		ch->slots_used -= j->nslots;
 		ch->rep_job++;
 		n++;
 	}
@@ -728,20 +815,19 @@ dw_edma_completed_status(void *priv, uint16_t vchan, const uint16_t nb_cpls,
 
 	RTE_SET_USED(vchan);
 	/* in the error state every call also watches for READY's return */
-	if (ch->rep_job != ch->next_job || unlikely(ch->dev_err))
+	if (ch->started && (ch->rep_job != ch->next_job || unlikely(ch->dev_err)))
 		chan_poll(ch, false);
 	while (n < nb_cpls && ch->rep_job != ch->next_job) {
-		uint16_t k = ch->rep_job & ch->job_mask;
-		uint16_t st = ch->job_status[k];
+		struct dw_edma_job *j = &ch->jobs[ch->rep_job & ch->job_mask];
 
-		if (st == DW_JOB_PENDING)
+		if (j->status == DW_JOB_PENDING)
 			break;
-		status[n] = (enum rte_dma_status_code)st;
-		if (st != RTE_DMA_STATUS_SUCCESSFUL) {
+		status[n] = (enum rte_dma_status_code)j->status;
+		if (j->status != RTE_DMA_STATUS_SUCCESSFUL) {
 			ch->errors++;
 			ch->cnt.jobs_failed++;
 		}
-		ch->slots_used -= ch->job_slots[k];
+		ch->slots_used -= j->nslots;
 		ch->rep_job++;
 		n++;
 	}
@@ -803,13 +889,11 @@ static void
 chan_free_rings(struct dw_edma_chan *ch)
 {
 	rte_free(ch->slots);
-	rte_free(ch->job_status);
-	rte_free(ch->job_slots);
+	rte_free(ch->jobs);
 	rte_free(ch->replay);
 	ch->replay = NULL;
 	ch->slots = NULL;
-	ch->job_status = NULL;
-	ch->job_slots = NULL;
+	ch->jobs = NULL;
 	ch->configured = false;
 }
 
@@ -851,12 +935,9 @@ dw_edma_vchan_setup(struct rte_dma_dev *dev, uint16_t vchan,
 		RTE_CACHE_LINE_SIZE, dev->device->numa_node);
 	ch->replay = rte_zmalloc_socket(NULL, sizeof(*ch->slots) * (conf->nb_desc + 1u),
 		RTE_CACHE_LINE_SIZE, dev->device->numa_node);
-	ch->job_status = rte_zmalloc_socket(NULL, njobs * sizeof(uint16_t), RTE_CACHE_LINE_SIZE,
+	ch->jobs = rte_zmalloc_socket(NULL, njobs * sizeof(*ch->jobs), RTE_CACHE_LINE_SIZE,
 		dev->device->numa_node);
-	ch->job_slots = rte_zmalloc_socket(NULL, njobs * sizeof(uint16_t),
-		RTE_CACHE_LINE_SIZE, dev->device->numa_node);
-	if (ch->slots == NULL || ch->job_status == NULL || ch->job_slots == NULL ||
-			ch->replay == NULL) {
+	if (ch->slots == NULL || ch->jobs == NULL || ch->replay == NULL) {
 		chan_free_rings(ch);
 		DW_LOG(ERR, "%s: no memory for a ring of %u", name, conf->nb_desc);
 		return -ENOMEM;
@@ -874,19 +955,71 @@ bad_dir:
 	return -EINVAL;
 }
 
+/*
+ * Forget the jobs of the previous run. Jobs not collected are counted as
+ * completed here, once (stop gave them their final status).
+ */
 static void
 chan_reset_jobs(struct dw_edma_chan *ch)
 {
+	uint16_t j;
+
+	for (j = ch->rep_job; j != ch->next_job; j++) {
+		uint16_t st = ch->jobs[j & ch->job_mask].status;
+
+		ch->cnt.jobs_completed++;
+		if (st != RTE_DMA_STATUS_SUCCESSFUL) {
+			ch->cnt.jobs_failed++;
+			ch->errors++;
+		}
+	}
 	ch->next_job = 0;
 	ch->rep_job = 0;
 	ch->slots_used = 0;
 	ch->dev_err = false;
+	ch->meta_changed = false;
+}
+
+/*
+ * Control path: make sure the channel is not running before its ring is
+ * touched. A running channel is asked to stop with the doorbell STOP bit
+ * (its own channel only; siblings keep running). Bounded; -EBUSY if it
+ * keeps running.
+ */
+static int
+chan_halt_wait(struct dw_edma_chan *ch)
+{
+	uint64_t hz = rte_get_timer_hz();
+	uint64_t end = rte_get_timer_cycles() + hz * DW_EDMA_HALT_WAIT_MS / 1000;
+	bool stop_sent = false;
+
+	/* a status read may predate the last doorbell (simulation only) */
+	while (rte_get_timer_cycles() - ch->last_doorbell < ch->settle_cycles)
+		rte_delay_us_block(100);
+	for (;;) {
+		enum dw_edma_hw_state st = ch->ops->state(ch);
+
+		if (st != DW_HW_RUNNING)
+			return 0;
+		if (!stop_sent) {
+			DW_LOG(DEBUG, "%s: channel running, sending doorbell STOP", ch->name);
+			ch->ops->stop(ch);
+			stop_sent = true;
+		}
+		if (rte_get_timer_cycles() > end)
+			break;
+		rte_delay_us_block(10);
+	}
+	DW_LOG(ERR, "%s: channel still running %u ms after a doorbell STOP",
+		ch->name, DW_EDMA_HALT_WAIT_MS);
+	return -EBUSY;
 }
 
 static int
 dw_edma_start(struct rte_dma_dev *dev)
 {
 	struct dw_edma_chan *ch = dev->data->dev_private;
+	int rc;
 
 	if (!ch->configured) {
 		DW_LOG(ERR, "%s: vchan not set up", dev->data->dev_name);
@@ -896,47 +1029,58 @@ dw_edma_start(struct rte_dma_dev *dev)
 		DW_LOG(ERR, "%s: endpoint READY is 0, cannot start", dev->data->dev_name);
 		return -EIO;
 	}
+	/* never rewrite the ring under a running engine */
+	rc = chan_halt_wait(ch);
+	if (rc != 0)
+		return rc;
 	chan_reset_jobs(ch);
+	ch->ops->quiesce(ch);
+	chan_reprogram(ch);
 	ch->started = true;
-	chan_restart(ch);
 	return 0;
 }
 
+/*
+ * Stop: let released work finish (bounded), stop the channel, give every job
+ * left its final status (NOT_ATTEMPTED when not done) so completed_status()
+ * can still collect it before the next start.
+ */
 static int
 dw_edma_stop(struct rte_dma_dev *dev)
 {
 	struct dw_edma_chan *ch = dev->data->dev_private;
 	uint64_t end = rte_get_timer_cycles() +
 		rte_get_timer_hz() * DW_EDMA_STOP_WAIT_MS / 1000;
-	uint16_t left;
+	uint16_t left, j, notdone = 0;
+	int rc;
 
 	if (!ch->started)
 		return 0;
 	if (ch->batch_open && !ch->dev_err)
 		DW_LOG(WARNING, "%s: stop with %u jobs never submitted", dev->data->dev_name,
 			ch->batch_jobs);
-	/* let what was released finish, bounded */
 	while (!ch->dev_err && ch->hw_done != ch->sub_head &&
 			rte_get_timer_cycles() < end) {
 		chan_poll(ch, true);
 		rte_pause();
 	}
-	left = (uint16_t)(ch->next_job - ch->rep_job);
-	if (left != 0) {
-		uint16_t j, notdone = 0;
-
-		for (j = ch->rep_job; j != ch->next_job; j++)
-			if (ch->job_status[j & ch->job_mask] == DW_JOB_PENDING)
-				notdone++;
-		DW_LOG(WARNING, "%s: stopped with %u jobs not collected, %u of them not done; "
-			"their ids are reset by the next "
-			"start", dev->data->dev_name, left, notdone);
-		ch->cnt.jobs_failed += notdone;
-		ch->errors += notdone;
-		ch->submitted_jobs += ch->batch_jobs;
-		ch->cnt.jobs_completed += left;
-		ch->batch_jobs = 0;
+	if (!ch->dev_err) {
+		rc = chan_halt_wait(ch);
+		if (rc != 0)
+			return rc;
+		/* what the engine finished before it stopped */
+		if (ch->hw_done != ch->sub_head)
+			(void)chan_progress(ch);
 	}
+	left = (uint16_t)(ch->next_job - ch->rep_job);
+	for (j = ch->rep_job; j != ch->next_job; j++)
+		if (ch->jobs[j & ch->job_mask].status == DW_JOB_PENDING)
+			notdone++;
+	if (notdone != 0)
+		DW_LOG(WARNING, "%s: stopped with %u jobs not collected, %u of them not done "
+			"(NOT_ATTEMPTED); collect them before the next start, which resets "
+			"the ids", dev->data->dev_name, left, notdone);
+	jobs_fail_pending(ch, RTE_DMA_STATUS_NOT_ATTEMPTED);
 	ch->started = false;
 	ch->ops->quiesce(ch);
 	return 0;
@@ -1023,6 +1167,8 @@ dw_edma_dump(const struct rte_dma_dev *dev, FILE *f)
 	fprintf(f, "  jobs: next id %u oldest uncollected %u slots in use %u%s\n",
 		ch->next_job, ch->rep_job, ch->slots_used,
 		ch->dev_err ? " DEVICE ERROR STATE" : "");
+	fprintf(f, "  status settle time %u us, doorbell retries since progress %u\n",
+		ch->fn->status_settle_us, ch->noprog_retries);
 	fprintf(f, "  counters: enqueued %" PRIu64 " completed %" PRIu64 " failed %" PRIu64
 		" doorbells %" PRIu64 " (retries %" PRIu64 ") mmio reads %" PRIu64
 		" writes %" PRIu64 " ring resets %" PRIu64 "\n",
@@ -1090,6 +1236,16 @@ chan_create(struct dw_edma_fn *fn, struct rte_device *rdev, bool rd, unsigned in
 	/* one slot for the link, one always free; ids are 16-bit */
 	ch->max_desc = (uint16_t)RTE_MIN(slots - 2, (uint32_t)UINT16_MAX - 1);
 	ch->dev_id = dev->data->dev_id;
+	ch->m2m_base = fn->opts.m2m_base;
+	ch->settle_cycles = rte_get_timer_hz() * fn->status_settle_us / 1000000;
+	/* the doorbell write of the fast path, resolved once */
+	if (fn->meta.map_format == DW_MF_HDMA_NATIVE) {
+		ch->db_reg = ch->regs + DW_HDMA_DOORBELL;
+		ch->db_val = DW_HDMA_DB_START;
+	} else {
+		ch->db_reg = fn->reg + (rd ? DW_V0_RD_DOORBELL : DW_V0_WR_DOORBELL);
+		ch->db_val = ch->hw_ch;
+	}
 
 	dev->device = rdev;
 	dev->dev_ops = &dw_edma_ops;

@@ -42,10 +42,21 @@ hdma_quiesce(struct dw_edma_chan *ch)
 	dw_ch_wr(ch, DW_HDMA_INT_CLEAR, HDMA_INT_ALL);
 }
 
+/* Stop this channel: doorbell STOP ([3P], spec D.1); every register is ours. */
 static void
-hdma_doorbell(struct dw_edma_chan *ch)
+hdma_stop(struct dw_edma_chan *ch)
 {
-	dw_ch_wr(ch, DW_HDMA_DOORBELL, DW_HDMA_DB_START);
+	dw_ch_wr(ch, DW_HDMA_DOORBELL, DW_HDMA_DB_STOP);
+}
+
+static int
+hdma_aborted(struct dw_edma_chan *ch)
+{
+	uint32_t st = dw_ch_rd(ch, DW_HDMA_INT_STAT);
+
+	if (st == UINT32_MAX)
+		return -1;
+	return (st & DW_HDMA_INT_ABORT) != 0;
 }
 
 static uint32_t
@@ -103,9 +114,10 @@ const struct dw_edma_hw_ops dw_edma_hdma_ops = {
 	.reg_need = hdma_reg_need,
 	.enable = hdma_enable,
 	.quiesce = hdma_quiesce,
-	.doorbell = hdma_doorbell,
 	.llp_lo = hdma_llp_lo,
 	.state = hdma_state,
+	.aborted = hdma_aborted,
+	.stop = hdma_stop,
 	.error = hdma_error,
 	.dump = hdma_dump,
 };

@@ -105,6 +105,7 @@
 #define DW_V0_WR_CH_PWR_EN(n)		(0x128 + 4 * (n))
 #define DW_V0_RD_CH_PWR_EN(n)		(0x168 + 4 * (n))
 
+#define DW_V0_DB_STOP			(1u << 31) /* [3P] */
 #define DW_V0_INT_DONE(ch)		(1u << (ch))
 #define DW_V0_INT_ABORT(ch)		(1u << (16 + (ch)))
 #define DW_V0_ERR_APP(ch)		(1u << (ch))       /* wr: app read, rd: app write */
@@ -152,6 +153,7 @@
 #define DW_HDMA_BLOCK_LEN		0xac
 
 #define DW_HDMA_DB_START		(1u << 0)
+#define DW_HDMA_DB_STOP			(1u << 1) /* [3P] */
 #define DW_HDMA_CYCLE_BIT		(1u << 0)
 #define DW_HDMA_CYCLE_STAT		(1u << 1)
 #define DW_HDMA_CTL1_LLEN		(1u << 0)

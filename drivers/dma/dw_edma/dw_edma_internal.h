@@ -35,16 +35,23 @@ extern int dw_edma_logtype;
 /* Longest job accepted: the element size field is 32-bit. */
 #define DW_EDMA_MAX_LEN			UINT32_MAX
 #define DW_EDMA_MAX_SGES		64
-/* While waiting for work, every Nth status probe also checks READY. */
+/* While waiting for work, every Nth status probe reads READY instead. */
 #define DW_EDMA_READY_PROBE_EVERY	64
 /* In the device-error state, READY is re-read at most every this many us. */
 #define DW_EDMA_ERR_PROBE_US		1000
-/* Not running, work released, no sign of the doorbell: ring again after. */
-#define DW_EDMA_IDLE_RETRY_MS		100
-/* After a restart, a halted status is trusted only after this long. */
-#define DW_EDMA_STALE_HALT_MS		200
+/* Doorbell retries without LLP progress before the job in front fails. */
+#define DW_EDMA_MAX_DB_RETRIES		64
 /* stop(): how long to wait for jobs in flight. */
 #define DW_EDMA_STOP_WAIT_MS		100
+/* stop()/start(): how long to wait for the channel to leave "running". */
+#define DW_EDMA_HALT_WAIT_MS		100
+/*
+ * Status settle time of the simulated function: how long after a doorbell
+ * the model may still show the status from before it (it notices host writes
+ * asynchronously). Silicon orders a status read behind the earlier posted
+ * doorbell write, so the PCI probe uses 0. See dw_edma_sim.c.
+ */
+#define DW_EDMA_SIM_SETTLE_US		50000
 
 struct dw_edma_chan;
 
@@ -66,9 +73,12 @@ struct dw_edma_hw_ops {
 	void (*enable)(struct dw_edma_chan *ch);
 	/* switch the channel off and clear its owned status bits */
 	void (*quiesce)(struct dw_edma_chan *ch);
-	void (*doorbell)(struct dw_edma_chan *ch);
 	uint32_t (*llp_lo)(struct dw_edma_chan *ch);
 	enum dw_edma_hw_state (*state)(struct dw_edma_chan *ch);
+	/* this channel's own ABORT interrupt bit: 1 set, 0 clear, -1 all-ones */
+	int (*aborted)(struct dw_edma_chan *ch);
+	/* ask a running channel to stop (doorbell STOP), leave siblings alone */
+	void (*stop)(struct dw_edma_chan *ch);
 	/* decode and clear the owned error/abort state after a halt */
 	enum rte_dma_status_code (*error)(struct dw_edma_chan *ch);
 	void (*dump)(struct dw_edma_chan *ch, FILE *f);
@@ -120,6 +130,8 @@ struct dw_edma_fn {
 	struct dw_edma_meta meta;
 	struct dw_edma_opts opts;
 	uint8_t func_num;
+	/* status reads may predate a doorbell this long (0: silicon) */
+	uint32_t status_settle_us;
 	uint8_t *reg;                 /* register window base */
 	volatile uint32_t *ctrl_word; /* metadata CTRL (HOST_REQ / READY) */
 	const struct dw_edma_hw_ops *ops;
@@ -144,6 +156,12 @@ struct dw_edma_slot {
 /* Per-job state, indexed by job id & job_mask. */
 enum {
 	DW_JOB_PENDING = 0xffff,
+};
+
+struct dw_edma_job {
+	uint16_t status;      /* DW_JOB_PENDING or rte_dma_status_code */
+	uint16_t nslots;      /* slots the job uses */
+	uint8_t fence;        /* enqueued with RTE_DMA_OP_FLAG_FENCE */
 };
 
 struct dw_edma_chan {
@@ -184,20 +202,23 @@ struct dw_edma_chan {
 	uint16_t next_job;            /* id of the next job */
 	uint16_t rep_job;             /* oldest job not reported */
 	uint16_t job_mask;
-	uint16_t *job_status;         /* DW_JOB_PENDING or rte_dma_status_code */
-	uint16_t *job_slots;          /* slots each job uses */
+	struct dw_edma_job *jobs;
 
 	/* completion probing */
 	bool last_no_progress;
+	bool stall_seen;              /* last status probe: not running, no progress */
 	uint32_t idle_probes;
-	uint64_t last_doorbell;       /* TSC of the last doorbell */
-	bool db_seen;                 /* engine seen working since the doorbell */
-	bool stopped_seen;            /* last status probe said stopped */
-	uint16_t stopped_at;          /* hw_done at that probe */
-	bool stale_halt;              /* restarted, engine not seen since */
-	uint64_t stale_until;
+	uint16_t noprog_retries;      /* doorbell retries since the last progress */
+	uint64_t last_doorbell;       /* TSC of the last doorbell or reprogramming */
+	uint64_t settle_cycles;       /* fn->status_settle_us in TSC cycles */
 	bool dev_err;                 /* link lost / READY dropped */
+	bool meta_changed;            /* metadata differs after READY came back */
 	uint64_t err_next_probe;      /* TSC of the next READY probe */
+
+	/* fast-path constants */
+	uint64_t m2m_base;
+	uint8_t *db_reg;              /* doorbell register */
+	uint32_t db_val;              /* value that starts this channel */
 
 	/* counters */
 	struct rte_pmd_dw_edma_counters cnt;
@@ -254,6 +275,9 @@ dw_ch_wr(struct dw_edma_chan *ch, uint32_t off, uint32_t v)
 /* ---- metadata (dw_edma_meta.c) ---- */
 int dw_edma_meta_discover(struct dw_edma_fn *fn);
 bool dw_edma_meta_ready(struct dw_edma_chan *ch);
+uint32_t dw_edma_meta_ctrl(struct dw_edma_chan *ch);
+void dw_edma_meta_host_req(struct dw_edma_chan *ch);
+int dw_edma_meta_recheck(struct dw_edma_chan *ch);
 void dw_edma_meta_dump(const struct dw_edma_fn *fn, FILE *f);
 
 /* ---- devices (dw_edma_dmadev.c) ---- */

@@ -165,6 +165,16 @@ meta_parse_ch(struct dw_edma_fn *fn, struct dw_edma_meta *m, bool rd,
 			fn->name, dn, idx, c->desc_size);
 		return -EINVAL;
 	}
+	/*
+	 * LLP reading 0 means the engine was reset (link loss): a ring whose
+	 * low address word is 0 would be indistinguishable from that.
+	 */
+	if ((c->desc_addr & UINT32_MAX) == 0) {
+		DW_LOG(ERR, "%s: %s entry %u DESC_ADDR 0x%" PRIx64 " has a low word of 0, "
+			"which reads like an engine reset in LLP: not supported",
+			fn->name, dn, idx, c->desc_addr);
+		return -ENOTSUP;
+	}
 	/* progress is computed from LLP lo: the ring must not cross 4 GiB */
 	lo32 = c->desc_addr & UINT32_MAX;
 	if (c->desc_addr > UINT64_MAX - c->desc_size || lo32 + c->desc_size > (1ull << 32)) {
@@ -346,6 +356,74 @@ bool
 dw_edma_meta_ready(struct dw_edma_chan *ch)
 {
 	return ctrl_ready(dw_rd32(ch, (const void *)ch->fn->ctrl_word));
+}
+
+uint32_t
+dw_edma_meta_ctrl(struct dw_edma_chan *ch)
+{
+	return dw_rd32(ch, (const void *)ch->fn->ctrl_word);
+}
+
+/* Set HOST_REQ again (read-modify-write: the other bits are the EP's). */
+void
+dw_edma_meta_host_req(struct dw_edma_chan *ch)
+{
+	rte_spinlock_lock(&ch->fn->lock);
+	meta_ctrl_rmw(ch->fn, DW_META_CTRL_HOST_REQ, 0);
+	rte_spinlock_unlock(&ch->fn->lock);
+}
+
+/*
+ * After READY returns (link recovery, endpoint re-init): is what this
+ * channel was built from still what the blob says? Returns 0 or -EINVAL
+ * (logged with the field that changed).
+ */
+int
+dw_edma_meta_recheck(struct dw_edma_chan *ch)
+{
+	struct dw_edma_fn *fn = ch->fn;
+	const struct dw_edma_meta *m = &fn->meta;
+	const struct dw_edma_meta_ch *mc = ch->rd ? &m->rd[ch->hw_ch] : &m->wr[ch->hw_ch];
+	uint64_t base = DW_META_HDR_LEN + (uint64_t)((ch->rd ? m->nb_wr : 0) + ch->hw_ch) * m->es;
+	uint32_t ctrl = meta_rd(fn, m->bar, DW_META_OFF_CTRL);
+	uint32_t layout = meta_rd(fn, m->bar, DW_META_OFF_LAYOUT);
+	uint32_t cc = meta_rd(fn, m->bar, base + DW_CH_OFF_CTRL);
+	const char *what = NULL;
+	uint64_t v;
+
+	if (meta_rd(fn, m->bar, DW_META_OFF_MAGIC) != DW_META_MAGIC)
+		what = "MAGIC";
+	else if (DW_META_LAYOUT_DATA(layout) != m->map_format)
+		what = "map format";
+	else if (DW_META_CTRL_REG_BAR(ctrl) != m->reg_bar ||
+			DW_META_CTRL_WR(ctrl) != m->nb_wr || DW_META_CTRL_RD(ctrl) != m->nb_rd ||
+			DW_META_CTRL_ES(ctrl) != m->es)
+		what = "CTRL (REG_BAR, channel counts, entry size)";
+	else if ((((uint64_t)meta_rd(fn, m->bar, DW_META_OFF_REG_HI) << 32) |
+			meta_rd(fn, m->bar, DW_META_OFF_REG_LO)) != m->reg_off ||
+			meta_rd(fn, m->bar, DW_META_OFF_REG_SIZE) != m->reg_size)
+		what = "register window";
+	else if (DW_CH_CTRL_HW_CH(cc) != mc->hw_ch || DW_CH_CTRL_DESC_BAR(cc) != mc->desc_bar)
+		what = "channel entry HW_CH/DESC_BAR";
+	else if (meta_rd(fn, m->bar, base + DW_CH_OFF_DESC_SIZE) != mc->desc_size)
+		what = "DESC_SIZE";
+	if (what == NULL) {
+		v = ((uint64_t)meta_rd(fn, m->bar, base + DW_CH_OFF_DESC_HI) << 32) |
+			meta_rd(fn, m->bar, base + DW_CH_OFF_DESC_LO);
+		if (v != mc->desc_off)
+			what = "descriptor window offset";
+	}
+	if (what == NULL) {
+		v = ((uint64_t)meta_rd(fn, m->bar, base + DW_CH_OFF_DADDR_HI) << 32) |
+			meta_rd(fn, m->bar, base + DW_CH_OFF_DADDR_LO);
+		if (v != mc->desc_addr)
+			what = "DESC_ADDR";
+	}
+	if (what == NULL)
+		return 0;
+	if (!ch->meta_changed)
+		DW_LOG(ERR, "%s: metadata %s changed while READY was 0", ch->name, what);
+	return -EINVAL;
 }
 
 void

@@ -51,6 +51,8 @@ dw_edma_pci_probe(struct rte_pci_driver *drv, struct rte_pci_device *pdev)
 	fn = dw_edma_fn_alloc(name);
 	if (fn == NULL)
 		return -ENOMEM;
+	/* silicon: a status read never predates an earlier doorbell write */
+	fn->status_settle_us = 0;
 	rc = pci_parse_devargs(pdev, &fn->opts, name);
 	if (rc != 0)
 		goto fail;

@@ -8,6 +8,13 @@
  * vdev's name and its BARs go through the same discovery as a PCI function.
  * When the application already created a model of that name (and passes no
  * model keys), the vdev attaches to it and leaves it alive on remove.
+ *
+ * Status settle time: the model notices host register writes from its own
+ * thread, a few microseconds to milliseconds late under load, so a status
+ * read shortly after a doorbell may show the state from before it (silicon
+ * cannot: the read is ordered behind the posted doorbell write). Within the
+ * settle time after a doorbell the driver therefore does not act on a
+ * "not running" status (no re-ring, no abort decision, no ring rewrite).
  */
 
 #include <errno.h>
@@ -95,6 +102,7 @@ dw_edma_sim_probe(struct rte_vdev_device *vdev)
 	fn = dw_edma_fn_alloc(name);
 	if (fn == NULL)
 		return -ENOMEM;
+	fn->status_settle_us = DW_EDMA_SIM_SETTLE_US;
 	rc = sim_split_args(name, rte_vdev_device_args(vdev), &fn->opts, &margs);
 	if (rc != 0)
 		goto fail;

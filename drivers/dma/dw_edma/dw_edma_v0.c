@@ -106,10 +106,26 @@ v0_quiesce(struct dw_edma_chan *ch)
 	rte_spinlock_unlock(&fn->lock);
 }
 
+/*
+ * Stop one channel without touching the per-direction engine enable that
+ * siblings use: doorbell with the STOP bit (bit31 | ch). Only a third-party
+ * driver documents the bit ([3P] in the spec, C.2).
+ */
 static void
-v0_doorbell(struct dw_edma_chan *ch)
+v0_stop(struct dw_edma_chan *ch)
 {
-	dw_reg_wr(ch, ch->rd ? DW_V0_RD_DOORBELL : DW_V0_WR_DOORBELL, ch->hw_ch);
+	dw_reg_wr(ch, ch->rd ? DW_V0_RD_DOORBELL : DW_V0_WR_DOORBELL,
+		DW_V0_DB_STOP | ch->hw_ch);
+}
+
+static int
+v0_aborted(struct dw_edma_chan *ch)
+{
+	uint32_t st = dw_reg_rd(ch, ch->rd ? DW_V0_RD_INT_STATUS : DW_V0_WR_INT_STATUS);
+
+	if (st == UINT32_MAX)
+		return -1;
+	return (st & DW_V0_INT_ABORT(ch->hw_ch)) != 0;
 }
 
 static uint32_t
@@ -152,7 +168,14 @@ v0_error(struct dw_edma_chan *ch)
 	if (st == UINT32_MAX || lo == UINT32_MAX || hi == UINT32_MAX)
 		return RTE_DMA_STATUS_DEV_LINK_ERROR;
 
-	if (lo & DW_V0_ERR_LL_FETCH(c))
+	/*
+	 * The cause bits are hints: only trust them while this channel's own
+	 * ABORT is latched (they may be stale from an earlier, handled abort).
+	 */
+	if (!(st & DW_V0_INT_ABORT(c)))
+		DW_LOG(DEBUG, "%s-%s%u: no ABORT latched (int_status 0x%08x): cause unknown",
+			ch->fn->name, ch->rd ? "rd" : "wr", c, st);
+	else if (lo & DW_V0_ERR_LL_FETCH(c))
 		sc = RTE_DMA_STATUS_DESCRIPTOR_READ_ERROR;
 	else if (hi & DW_V0_ERR_HI_POISON(c))
 		sc = DW_EDMA_STATUS_POISON;
@@ -191,9 +214,10 @@ const struct dw_edma_hw_ops dw_edma_v0_ops = {
 	.reg_need = v0_reg_need,
 	.enable = v0_enable,
 	.quiesce = v0_quiesce,
-	.doorbell = v0_doorbell,
 	.llp_lo = v0_llp_lo,
 	.state = v0_state,
+	.aborted = v0_aborted,
+	.stop = v0_stop,
 	.error = v0_error,
 	.dump = v0_dump,
 };

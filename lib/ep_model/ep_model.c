@@ -124,6 +124,7 @@ free_model(struct rte_ep_model *m)
 		munmap(m->ep_mem, m->cfg.ep_mem_size);
 	free(m->shadow);
 	free(m->meta_shadow);
+	free(m->meta_img);
 	pthread_mutex_destroy(&m->lock);
 	free(m);
 }
@@ -214,7 +215,9 @@ rte_ep_model_create(const char *name, const char *args)
 	m->ep_mem = map_anon(m->cfg.ep_mem_size);
 	m->shadow = calloc(1, m->reg_size);
 	m->meta_shadow = calloc(1, RTE_ALIGN_CEIL(m->meta_len, 4));
-	if (m->ep_mem == NULL || m->shadow == NULL || m->meta_shadow == NULL)
+	m->meta_img = calloc(1, RTE_ALIGN_CEIL(m->meta_len, 4));
+	if (m->ep_mem == NULL || m->shadow == NULL || m->meta_shadow == NULL ||
+			m->meta_img == NULL)
 		goto fail;
 	m->regs = (uint32_t *)(m->bar[m->cfg.reg_bar].mem + m->cfg.reg_off);
 	m->meta = (uint32_t *)m->bar[m->cfg.meta_bar].mem;
@@ -225,6 +228,8 @@ rte_ep_model_create(const char *name, const char *args)
 	free(img);
 	img = NULL;
 	epm_meta_build(m, msix_vectors);
+	/* What epc_init writes again on a re-init (H=R=0). */
+	memcpy(m->meta_img, m->meta, m->meta_len);
 	epm_regs_reset(m);
 	init_channels(m);
 	epm_regs_build_hot(m);
@@ -233,6 +238,7 @@ rte_ep_model_create(const char *name, const char *args)
 	m->ev_link_up = ms_event(m->cfg.link_up_ms);
 	m->ev_ready_drop = ms_event(m->cfg.ready_drop_ms);
 	m->ev_ready_restore = ms_event(m->cfg.ready_restore_ms);
+	m->ev_reinit = ms_event(m->cfg.reinit_ms);
 
 	pthread_mutex_lock(&registry_lock);
 	for (it = registry; it != NULL; it = it->next)
@@ -522,6 +528,17 @@ rte_ep_model_ready_set(struct rte_ep_model *m, bool ready)
 		epm_ready_restore(m);
 	else
 		epm_ready_drop(m);
+	pthread_mutex_unlock(&m->lock);
+	return 0;
+}
+
+int
+rte_ep_model_reinit(struct rte_ep_model *m)
+{
+	if (m == NULL)
+		return -EINVAL;
+	pthread_mutex_lock(&m->lock);
+	epm_reinit(m);
 	pthread_mutex_unlock(&m->lock);
 	return 0;
 }

@@ -23,6 +23,7 @@ const char *const rte_ep_model_keys[] = {
 	"outbound_size", "ready_poll_ms", "thread", "cpu", "idle_sleep_us",
 	"missed_doorbell", "element_ns", "bandwidth", "abort", "corrupt",
 	"link_down_ms", "link_up_ms", "ready_drop_ms", "ready_restore_ms",
+	"reinit_ms",
 	"metadata_file",
 	NULL,
 };
@@ -214,6 +215,7 @@ apply_key(struct epm_cfg *c, const char *key, const char *val)
 	NUM("link_up_ms", 1ULL << 40, link_up_ms)
 	NUM("ready_drop_ms", 1ULL << 40, ready_drop_ms)
 	NUM("ready_restore_ms", 1ULL << 40, ready_restore_ms)
+	NUM("reinit_ms", 1ULL << 40, reinit_ms)
 	if (strcmp(key, "metadata_file") == 0) {
 		if (val == NULL || *val == '\0' ||
 				strlcpy(c->metadata_file, val, sizeof(c->metadata_file)) >=
@@ -258,6 +260,7 @@ set_defaults(struct epm_cfg *c)
 	c->link_up_ms = EPM_NONE;
 	c->ready_drop_ms = EPM_NONE;
 	c->ready_restore_ms = EPM_NONE;
+	c->reinit_ms = EPM_NONE;
 }
 
 static bool

@@ -605,6 +605,10 @@ epm_timed(struct rte_ep_model *m, uint64_t now)
 		m->ev_ready_restore = EPM_NONE;
 		epm_ready_restore(m);
 	}
+	if (m->ev_reinit <= now) {
+		m->ev_reinit = EPM_NONE;
+		epm_reinit(m);
+	}
 	if (m->link_down)
 		return;
 	epm_meta_scan(m);

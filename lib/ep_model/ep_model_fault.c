@@ -3,8 +3,8 @@
  */
 
 /*
- * Link and READY events (spec B.4 link_down/link_up), used by the API and
- * by the scheduled fault-injection keys.
+ * Link, READY and re-init events (spec B.4 link_down/link_up, epc_deinit
+ * then epc_init), used by the API and by the scheduled fault-injection keys.
  */
 
 #include <stdlib.h>
@@ -85,6 +85,8 @@ epm_link_up(struct rte_ep_model *m)
 	/* The endpoint's poll work looks again one period from now. */
 	m->next_poll_ns = epm_now(m) + m->cfg.ready_poll_ms * 1000000ULL;
 	EPM_LOG(INFO, "%s: link up", m->name);
+	if (m->reinit_pending)
+		epm_reinit(m);
 }
 
 void
@@ -111,4 +113,47 @@ epm_ready_restore(struct rte_ep_model *m)
 		epm_meta_update(m, 0, EPM_CTRL_READY);
 		m->ever_ready = true;
 	}
+}
+
+/*
+ * Re-init: epc_deinit (quiesce the channels, clear H and R and the BARs)
+ * then epc_init (header and metadata BAR written again, poll work
+ * restarted). The host sees it as one step: the register window reset, the
+ * blob as at creation with H=R=0, READY only once it asks again.
+ */
+void
+epm_reinit(struct rte_ep_model *m)
+{
+	uint32_t w, ctrl_w = EPM_META_CTRL / 4, n = m->meta_len / 4;
+	unsigned int d, i;
+
+	if (m->link_down) {
+		/* Nothing of the function is reachable: do it when the link returns. */
+		m->reinit_pending = true;
+		return;
+	}
+	m->reinit_pending = false;
+	/* Judge what the host wrote so far against the READY of its time. */
+	epm_meta_scan(m);
+	epm_regs_scan(m);
+	/* Release quiesces: running channels stop before anything is cleared. */
+	for (d = 0; d < 2; d++)
+		for (i = 0; i < EPM_MAX_CH; i++)
+			epm_ch_reset(&m->ch[d][i]);
+	/* Every word but CTRL is the endpoint's alone: plain stores suffice. */
+	for (w = 0; w < n; w++) {
+		if (w == ctrl_w)
+			continue;
+		epm_st32(&m->meta[w], m->meta_img[w]);
+		m->meta_shadow[w] = m->meta_img[w];
+	}
+	/* CTRL by compare-and-swap: a racing HOST_REQ write is judged, then lost. */
+	if (n > ctrl_w)
+		epm_meta_update(m, UINT32_MAX, m->meta_img[ctrl_w] &
+			~(EPM_CTRL_HOST_REQ | EPM_CTRL_READY));
+	m->ready_val = false;
+	m->ready_hold = false;
+	epm_regs_reset(m);
+	m->next_poll_ns = epm_now(m) + m->cfg.ready_poll_ms * 1000000ULL;
+	EPM_LOG(INFO, "%s: endpoint re-initialised (HOST_REQ and READY clear)", m->name);
 }

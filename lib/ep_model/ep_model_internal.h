@@ -187,6 +187,7 @@ struct epm_cfg {
 	struct epm_inject aborts[8], corrupts[8];
 	unsigned int naborts, ncorrupts;
 	uint64_t link_down_ms, link_up_ms, ready_drop_ms, ready_restore_ms;
+	uint64_t reinit_ms;
 	char metadata_file[PATH_MAX];
 };
 
@@ -233,6 +234,7 @@ struct rte_ep_model {
 	uint32_t *meta;		/* metadata blob at offset 0 of its BAR */
 	uint32_t meta_len;	/* bytes of blob (or loaded image) watched */
 	uint32_t *meta_shadow;
+	uint32_t *meta_img;	/* blob as built at creation (H=R=0), for re-init */
 	struct epm_desc desc[2 * EPM_MAX_CH];
 	unsigned int ndesc;
 	uint8_t *ep_mem;
@@ -255,6 +257,8 @@ struct rte_ep_model {
 	bool ready_hold;	/* READY dropped by injection until restored */
 	bool link_down;
 	uint64_t ev_link_down, ev_link_up, ev_ready_drop, ev_ready_restore;
+	uint64_t ev_reinit;
+	bool reinit_pending;	/* re-init asked while the link was down */
 
 	struct rte_ep_model_stats stats;
 	uint64_t nviol;
@@ -307,6 +311,7 @@ void epm_link_down(struct rte_ep_model *m);
 void epm_link_up(struct rte_ep_model *m);
 void epm_ready_drop(struct rte_ep_model *m);
 void epm_ready_restore(struct rte_ep_model *m);
+void epm_reinit(struct rte_ep_model *m);
 
 static inline uint32_t
 epm_ld32(const volatile void *p)

@@ -775,16 +775,19 @@ dw_edma_submit(void *priv, uint16_t vchan)
 	return 0;
 }
 
-static uint16_t
-dw_edma_completed(void *priv, uint16_t vchan, const uint16_t nb_cpls,
-		uint16_t *last_idx, bool *has_error)
+/*
+ * Retire finished jobs in order, polling the hardware first when work is
+ * outstanding (in the error state every call also watches for READY's
+ * return). With status == NULL (rte_dma_completed) stop in front of the
+ * first failed job and flag it through has_error; with a status array
+ * (rte_dma_completed_status) report every job with its status.
+ */
+static __rte_always_inline uint16_t
+jobs_collect(struct dw_edma_chan *ch, uint16_t nb_cpls, uint16_t *last_idx,
+		enum rte_dma_status_code *status, bool *has_error)
 {
-	struct dw_edma_chan *ch = priv;
 	uint16_t n = 0;
-	bool err = false;
 
-	RTE_SET_USED(vchan);
-	/* in the error state every call also watches for READY's return */
 	if (ch->started && (ch->rep_job != ch->next_job || unlikely(ch->dev_err)))
 		chan_poll(ch, false);
 	while (n < nb_cpls && ch->rep_job != ch->next_job) {
@@ -793,47 +796,39 @@ dw_edma_completed(void *priv, uint16_t vchan, const uint16_t nb_cpls,
 		if (j->status == DW_JOB_PENDING)
 			break;
 		if (j->status != RTE_DMA_STATUS_SUCCESSFUL) {
-			err = true;
-			break;
+			if (status == NULL) {
+				*has_error = true;
+				break;
+			}
+			ch->errors++;
+			ch->cnt.jobs_failed++;
 		}
+		if (status != NULL)
+			status[n] = (enum rte_dma_status_code)j->status;
 		ch->slots_used -= j->nslots;
 		ch->rep_job++;
 		n++;
 	}
 	ch->cnt.jobs_completed += n;
 	*last_idx = ch->rep_job - 1;
-	*has_error = err;
 	return n;
+}
+
+static uint16_t
+dw_edma_completed(void *priv, uint16_t vchan, const uint16_t nb_cpls,
+		uint16_t *last_idx, bool *has_error)
+{
+	RTE_SET_USED(vchan);
+	*has_error = false;
+	return jobs_collect(priv, nb_cpls, last_idx, NULL, has_error);
 }
 
 static uint16_t
 dw_edma_completed_status(void *priv, uint16_t vchan, const uint16_t nb_cpls,
 		uint16_t *last_idx, enum rte_dma_status_code *status)
 {
-	struct dw_edma_chan *ch = priv;
-	uint16_t n = 0;
-
 	RTE_SET_USED(vchan);
-	/* in the error state every call also watches for READY's return */
-	if (ch->started && (ch->rep_job != ch->next_job || unlikely(ch->dev_err)))
-		chan_poll(ch, false);
-	while (n < nb_cpls && ch->rep_job != ch->next_job) {
-		struct dw_edma_job *j = &ch->jobs[ch->rep_job & ch->job_mask];
-
-		if (j->status == DW_JOB_PENDING)
-			break;
-		status[n] = (enum rte_dma_status_code)j->status;
-		if (j->status != RTE_DMA_STATUS_SUCCESSFUL) {
-			ch->errors++;
-			ch->cnt.jobs_failed++;
-		}
-		ch->slots_used -= j->nslots;
-		ch->rep_job++;
-		n++;
-	}
-	ch->cnt.jobs_completed += n;
-	*last_idx = ch->rep_job - 1;
-	return n;
+	return jobs_collect(priv, nb_cpls, last_idx, status, NULL);
 }
 
 static uint16_t

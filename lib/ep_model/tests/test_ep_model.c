@@ -1153,6 +1153,105 @@ test_link_down(void)
 	return 0;
 }
 
+/* Endpoint re-init (spec B.4 epc_deinit + epc_init), on the model clock. */
+static int
+test_reinit(void)
+{
+	struct rte_ep_model_stats s0, s1;
+	uint32_t hdr[7], ctrl0;
+	uint8_t *dst;
+	struct t t;
+	unsigned int i;
+
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,ready_poll_ms=5"), 0, "setup");
+	dst = rte_zmalloc(NULL, 4096, 64);
+	EP_TEST_ASSERT(dst != NULL, "rte_zmalloc");
+	for (i = 0; i < RTE_DIM(hdr); i++)
+		hdr[i] = le32(&t.meta[i]);
+	ctrl0 = hdr[2] & ~(H_BIT | R_BIT);
+	/* A running channel: a two-element ring, the second waits for its CB. */
+	ll_data(&t, RD, 0, 0, CB, 64, (uintptr_t)dst, 0x4000000);
+	ll_data(&t, RD, 0, 1, 0, 64, (uintptr_t)dst, 0x4000040);
+	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 1, "running, waiting on element 1");
+	rte_ep_model_stats_get(t.m, &s0);
+	/* A host write of a read-only header word is undone by the re-init. */
+	EP_TEST_ASSERT_EQ(rte_ep_model_reinit(t.m), 0, "reinit");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), 0, "H and R clear");
+	for (i = 0; i < RTE_DIM(hdr); i++)
+		EP_TEST_ASSERT_EQ(le32(&t.meta[i]), i == 2 ? ctrl0 : hdr[i],
+			"header word %u as at creation", i);
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 0, "channel stopped, registers reset");
+	EP_TEST_ASSERT_EQ(llp_lo(&t, RD, 0), 0, "LLP reset");
+	EP_TEST_ASSERT_EQ(r32(&t, 0x02c), 0, "rd_engine_en reset");
+	/* The element that was waiting is released: nothing runs it any more. */
+	st32(t.desc[RD][0].host + SLOT, CB);
+	run(&t);
+	rte_ep_model_stats_get(t.m, &s1);
+	EP_TEST_ASSERT_EQ(s1.elements, s0.elements, "no element after the re-init");
+	/* READY does not come back by itself. */
+	rte_ep_model_advance_us(t.m, 50000);
+	run(&t);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), 0, "still clear");
+	/* It comes back one poll period after the host asks again. */
+	set_host_req(&t);
+	rte_ep_model_advance_us(t.m, 1);
+	run(&t);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "R not before the poll");
+	rte_ep_model_advance_us(t.m, 5000 - 1);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]), ctrl0 | H_BIT | R_BIT, "R one period later");
+	/* The function works again from a fresh programming. */
+	memset(dst, 0, 64);
+	fill(t.info.ep_mem, 64, 3);
+	ll_data(&t, WR, 0, 0, CB, 64, 0x4000000, (uintptr_t)dst);
+	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 3, "completed");
+	EP_TEST_ASSERT(memcmp(dst, t.info.ep_mem, 64) == 0, "data after the re-init");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	teardown(&t);
+
+	/* Host writes while READY is 0 after a re-init stay violations. */
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
+	EP_TEST_ASSERT_EQ(rte_ep_model_reinit(t.m), 0, "reinit");
+	w32(&t, 0x02c, 1);	/* rd_engine_en */
+	rte_ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), 1, "write while READY is 0");
+	EP_TEST_ASSERT(viol_has(&t, "while READY is 0"), "named");
+	teardown(&t);
+
+	/* Re-init while the link is down takes effect at link up. */
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
+	EP_TEST_ASSERT_EQ(rte_ep_model_link_set(t.m, false), 0, "down");
+	EP_TEST_ASSERT_EQ(rte_ep_model_reinit(t.m), 0, "reinit");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]), 0xffffffff, "link still down");
+	EP_TEST_ASSERT_EQ(rte_ep_model_link_set(t.m, true), 0, "up");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), 0, "H and R clear at link up");
+	rte_ep_model_advance_us(t.m, 10000);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "no READY without HOST_REQ");
+	teardown(&t);
+
+	/* The reinit_ms key: once, on the model clock. */
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,reinit_ms=10"), 0, "setup");
+	rte_ep_model_advance_us(t.m, 10000 - 1000 - 1);	/* setup took 1 ms */
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), H_BIT | R_BIT, "before");
+	rte_ep_model_advance_us(t.m, 1);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), 0, "re-init at 10 ms");
+	set_host_req(&t);
+	rte_ep_model_advance_us(t.m, 1000);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "R one period after HOST_REQ");
+	rte_ep_model_advance_us(t.m, 100000);
+	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), H_BIT | R_BIT, "only once");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	teardown(&t);
+	EP_TEST_ASSERT(rte_ep_model_create("bad_reinit", "reinit_ms=x") == NULL,
+		"bad reinit_ms refused");
+	EP_TEST_ASSERT_EQ(rte_ep_model_reinit(NULL), -EINVAL, "NULL");
+	rte_free(dst);
+	return 0;
+}
+
 static int
 test_ready_drop(void)
 {
@@ -1945,6 +2044,7 @@ static const struct ep_test_case cases[] = {
 	{ "format_native", test_format_native },
 	{ "link_down", test_link_down },
 	{ "ready_drop", test_ready_drop },
+	{ "reinit", test_reinit },
 	{ "metadata_file", test_metadata_file },
 	{ "corruption", test_corruption },
 	{ "inject_abort", test_inject_abort },

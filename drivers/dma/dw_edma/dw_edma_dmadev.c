@@ -3,9 +3,10 @@
  */
 
 /*
- * dmadev ops and the fast path. The ring is the channel's descriptor window
- * (spec C.6 "circular ring"): nb_desc + 1 data slots, one always free, then
- * a permanent link element back to DESC_ADDR. Job state lives in host memory.
+ * dmadev ops: the fast-path entry points (copy, copy_sg, submit,
+ * completed*), the control path, and device creation for a discovered
+ * function. Ring primitives are in dw_edma_ring.h, progress and recovery in
+ * dw_edma_chan.c. Job state lives in host memory.
  */
 
 #include <errno.h>
@@ -16,7 +17,7 @@
 #include <rte_malloc.h>
 #include <rte_string_fns.h>
 
-#include "dw_edma_internal.h"
+#include "dw_edma_ring.h"
 
 RTE_LOG_REGISTER_DEFAULT(dw_edma_logtype, NOTICE);
 
@@ -115,487 +116,6 @@ dw_edma_opts_parse_kv(struct dw_edma_opts *o, const char *key, const char *value
 		return -EINVAL;
 	}
 	return 0;
-}
-
-/* ---------------------------------------------------------------------------
- * Ring helpers.
- */
-static inline uint8_t *
-slot_ptr(const struct dw_edma_chan *ch, uint16_t idx)
-{
-	return ch->desc + (uint32_t)idx * DW_LL_SLOT_SIZE;
-}
-
-static inline uint16_t
-ring_dist(const struct dw_edma_chan *ch, uint16_t from, uint16_t to)
-{
-	return to >= from ? to - from : to + ch->nb_slots - from;
-}
-
-static void
-ring_write_link(struct dw_edma_chan *ch)
-{
-	uint8_t *el = slot_ptr(ch, ch->nb_slots);
-
-	/* the link's CB is the inverse of the lap's so the engine follows it */
-	dw_wr32(ch, el + DW_LL_OFF_CTRL, DW_LL_LLP | DW_LL_TCB | (ch->cb ? 0 : DW_LL_CB));
-}
-
-/* Zero the data slots, write the link element, start a lap with cb = 1. */
-static void
-ring_reset(struct dw_edma_chan *ch)
-{
-	uint8_t *link = slot_ptr(ch, ch->nb_slots);
-	uint16_t i;
-
-	for (i = 0; i < ch->nb_slots; i++)
-		dw_wr32_relaxed(ch, slot_ptr(ch, i) + DW_LL_OFF_CTRL, 0);
-	dw_wr32_relaxed(ch, link + DW_LL_OFF_SIZE, 0);
-	dw_wr32_relaxed(ch, link + DW_LL_OFF_PTR_LO, (uint32_t)ch->desc_addr);
-	dw_wr32_relaxed(ch, link + DW_LL_OFF_PTR_HI, (uint32_t)(ch->desc_addr >> 32));
-	ch->cb = 1;
-	rte_io_wmb();
-	ring_write_link(ch);
-	ch->head = 0;
-	ch->hw_done = 0;
-	ch->sub_head = 0;
-	ch->batch_open = false;
-	ch->batch_jobs = 0;
-	ch->last_no_progress = false;
-	ch->stall_seen = false;
-	ch->noprog_retries = 0;
-	ch->idle_probes = 0;
-}
-
-/* Data element control word: the lap's cycle bit, LIE (HDMA: LWIE) if flagged. */
-static inline uint32_t
-slot_ctrl(const struct dw_edma_chan *ch, bool irq)
-{
-	return (ch->cb ? DW_LL_CB : 0) | (irq ? DW_LL_LIE : 0);
-}
-
-/*
- * Write one data element at head. The first element of an unsubmitted batch
- * is written with its cycle bit inverted so the engine stops in front of it;
- * submit releases it with one control-word write. Later elements of the
- * batch need no barrier of their own: the engine cannot pass the held-back
- * head, and the release barrier orders all of them before it.
- */
-static inline void
-ring_put(struct dw_edma_chan *ch, uint64_t sar, uint64_t dar, uint32_t len,
-		uint16_t job, bool last, bool irq)
-{
-	uint16_t idx = ch->head;
-	uint8_t *el = slot_ptr(ch, idx);
-	struct dw_edma_slot *s = &ch->slots[idx];
-	uint32_t ctrl;
-	bool first = !ch->batch_open;
-
-	if (idx == ch->nb_slots - 1)
-		ring_write_link(ch);
-	ctrl = slot_ctrl(ch, irq);
-	dw_wr32_relaxed(ch, el + DW_LL_OFF_SIZE, len);
-	dw_wr32_relaxed(ch, el + DW_LL_OFF_SAR_LO, (uint32_t)sar);
-	dw_wr32_relaxed(ch, el + DW_LL_OFF_SAR_HI, (uint32_t)(sar >> 32));
-	dw_wr32_relaxed(ch, el + DW_LL_OFF_DAR_LO, (uint32_t)dar);
-	dw_wr32_relaxed(ch, el + DW_LL_OFF_DAR_HI, (uint32_t)(dar >> 32));
-	if (first) {
-		ch->batch_open = true;
-		ch->batch_first = idx;
-		ch->batch_ctrl = ctrl;
-		ctrl ^= DW_LL_CB;
-		/* the engine may be at this slot now: body before control word */
-		rte_io_wmb();
-	}
-	dw_wr32_relaxed(ch, el + DW_LL_OFF_CTRL, ctrl);
-	s->sar = sar;
-	s->dar = dar;
-	s->len = len;
-	s->job = job;
-	s->last = last;
-	s->irq = irq;
-	ch->batch_last = idx;
-	if (++ch->head == ch->nb_slots) {
-		ch->head = 0;
-		ch->cb ^= 1;
-	}
-}
-
-static inline void
-ring_doorbell(struct dw_edma_chan *ch)
-{
-	dw_wr32(ch, ch->db_reg, ch->db_val);
-	ch->cnt.doorbells++;
-	ch->last_doorbell = rte_get_timer_cycles();
-}
-
-/* Release the open batch to the engine: flag its last element, release its
- * first, flush the posted LL writes with a read, ring once.
- */
-static void
-ring_release(struct dw_edma_chan *ch)
-{
-	struct dw_edma_slot *ls = &ch->slots[ch->batch_last];
-	uint8_t cb_last;
-
-	if (!ls->irq) {
-		/* the last slot is just behind head: wrapping toggled cb */
-		cb_last = ch->head == 0 ? (uint8_t)!ch->cb : ch->cb;
-		ls->irq = 1;
-		if (ch->batch_last == ch->batch_first)
-			ch->batch_ctrl |= DW_LL_LIE;
-		else
-			dw_wr32_relaxed(ch, slot_ptr(ch, ch->batch_last) + DW_LL_OFF_CTRL,
-				(cb_last ? DW_LL_CB : 0) | DW_LL_LIE);
-	}
-	rte_io_wmb();
-	dw_wr32_relaxed(ch, slot_ptr(ch, ch->batch_first) + DW_LL_OFF_CTRL, ch->batch_ctrl);
-	/* non-posted read: the LL writes have landed before the doorbell */
-	(void)dw_rd32(ch, slot_ptr(ch, ch->batch_first) + DW_LL_OFF_CTRL);
-	ring_doorbell(ch);
-	ch->sub_head = ch->head;
-	ch->batch_open = false;
-	ch->submitted_jobs += ch->batch_jobs;
-	ch->batch_jobs = 0;
-}
-
-/* ---------------------------------------------------------------------------
- * Completion tracking.
- */
-static inline void
-slots_done(struct dw_edma_chan *ch, uint16_t n)
-{
-	while (n-- > 0) {
-		struct dw_edma_slot *s = &ch->slots[ch->hw_done];
-
-		if (s->last) {
-			struct dw_edma_job *j = &ch->jobs[s->job & ch->job_mask];
-
-			if (j->status == DW_JOB_PENDING)
-				j->status = RTE_DMA_STATUS_SUCCESSFUL;
-		}
-		if (++ch->hw_done == ch->nb_slots)
-			ch->hw_done = 0;
-	}
-}
-
-/* Give every job not yet finished status sc: link lost, or stop. */
-static void
-jobs_fail_pending(struct dw_edma_chan *ch, enum rte_dma_status_code sc)
-{
-	uint16_t j;
-
-	for (j = ch->rep_job; j != ch->next_job; j++)
-		if (ch->jobs[j & ch->job_mask].status == DW_JOB_PENDING)
-			ch->jobs[j & ch->job_mask].status = sc;
-	ch->submitted_jobs += ch->batch_jobs;
-	ch->batch_jobs = 0;
-	ch->batch_open = false;
-	ch->hw_done = ch->head;
-	ch->sub_head = ch->head;
-}
-
-static void
-dev_err_enter(struct dw_edma_chan *ch, const char *why, uint32_t val)
-{
-	DW_LOG(ERR, "%s: %s (0x%08x): device error state, outstanding jobs fail with link error",
-		ch->name, why, val);
-	ch->dev_err = true;
-	ch->err_next_probe = 0;
-	jobs_fail_pending(ch, RTE_DMA_STATUS_DEV_LINK_ERROR);
-}
-
-/*
- * Fresh ring on a channel that is not running (halted by an abort, reset by
- * a link loss): program it again, no engine-off poll (that is for the control
- * path). The ring is written after the status said "not running".
- */
-static void
-chan_reprogram(struct dw_edma_chan *ch)
-{
-	ring_reset(ch);
-	ch->ops->enable(ch);
-	/* the reprogramming counts as a doorbell for the settle time */
-	ch->last_doorbell = rte_get_timer_cycles();
-}
-
-/*
- * In the error state: watch READY (rate-limited). An endpoint that ran
- * epc_init again cleared HOST_REQ with READY (spec B.4): ask again. When
- * READY is back, recover only if the channel's metadata is unchanged.
- */
-static void
-dev_err_probe(struct dw_edma_chan *ch)
-{
-	uint64_t now = rte_get_timer_cycles();
-	uint32_t ctrl;
-
-	if (now < ch->err_next_probe)
-		return;
-	ch->err_next_probe = now + rte_get_timer_hz() * DW_EDMA_ERR_PROBE_US / 1000000;
-	ctrl = dw_edma_meta_ctrl(ch);
-	if (ctrl == UINT32_MAX)
-		return; /* link still down */
-	if (!(ctrl & DW_META_CTRL_READY)) {
-		if (!(ctrl & DW_META_CTRL_HOST_REQ)) {
-			DW_LOG(NOTICE, "%s: endpoint cleared HOST_REQ (CTRL 0x%08x), setting it "
-				"again", ch->name, ctrl);
-			dw_edma_meta_host_req(ch);
-		}
-		return;
-	}
-	if (ch->ops->llp_lo(ch) == UINT32_MAX)
-		return;
-	if (dw_edma_meta_recheck(ch) != 0) {
-		if (!ch->meta_changed)
-			DW_LOG(ERR, "%s: READY is back but the channel's metadata changed: "
-				"staying in the error state", ch->name);
-		ch->meta_changed = true;
-		return;
-	}
-	ch->meta_changed = false;
-	/*
-	 * A READY drop alone leaves the engine running the old ring: stop it
-	 * and look again at the next probe, never reset the ring under it.
-	 */
-	if (rte_get_timer_cycles() - ch->last_doorbell < ch->settle_cycles)
-		return;
-	if (ch->ops->state(ch) == DW_HW_RUNNING) {
-		ch->ops->stop(ch);
-		ch->last_doorbell = rte_get_timer_cycles();
-		return;
-	}
-	/* clear what a STOP or an abort latched while the device was away */
-	(void)ch->ops->error(ch);
-	chan_reprogram(ch);
-	ch->cnt.ring_resets++;
-	ch->dev_err = false;
-	DW_LOG(NOTICE, "%s: READY is back, channel re-enabled", ch->name);
-}
-
-/*
- * The channel halted with the engine at slot f (f == sub_head: after the
- * last released element, no job failed). The job owning f gets status sc;
- * the jobs after it are written to a fresh ring and the released ones rung
- * again, except that a job enqueued with RTE_DMA_OP_FLAG_FENCE after the
- * failed one may depend on its output: it and every later job end
- * NOT_ATTEMPTED without running.
- */
-static void
-chan_recover(struct dw_edma_chan *ch, uint16_t f, enum rte_dma_status_code sc)
-{
-	struct dw_edma_slot *replay = ch->replay;
-	uint16_t n, i, nrel, nall = 0, nsub = 0, fjob = 0, open_jobs;
-	bool fail = f != ch->sub_head, fenced = false;
-	uint64_t sj;
-
-	ch->cnt.ring_resets++;
-	slots_done(ch, ring_dist(ch, ch->hw_done, f));
-	if (fail) {
-		fjob = ch->slots[f].job;
-		ch->jobs[fjob & ch->job_mask].status = sc;
-		DW_LOG(DEBUG, "%s: job %u failed with status %d at slot %u", ch->name, fjob,
-			sc, f);
-	}
-	n = ring_dist(ch, f, ch->head);
-	nrel = ring_dist(ch, f, ch->sub_head);
-	for (i = 0; i < n; i++) {
-		const struct dw_edma_slot *s = &ch->slots[(uint16_t)((f + i) % ch->nb_slots)];
-		struct dw_edma_job *j = &ch->jobs[s->job & ch->job_mask];
-
-		if (fail && s->job == fjob)
-			continue;
-		if (fail && j->fence)
-			fenced = true;
-		if (fenced) {
-			j->status = RTE_DMA_STATUS_NOT_ATTEMPTED;
-			continue;
-		}
-		replay[nall++] = *s;
-		if (i < nrel)
-			nsub++;
-	}
-	open_jobs = ch->batch_jobs;
-	sj = ch->submitted_jobs;
-	chan_reprogram(ch);
-	for (i = 0; i < nsub; i++)
-		ring_put(ch, replay[i].sar, replay[i].dar, replay[i].len,
-			replay[i].job, replay[i].last, replay[i].irq);
-	if (nsub > 0)
-		ring_release(ch);
-	for (; i < nall; i++)
-		ring_put(ch, replay[i].sar, replay[i].dar, replay[i].len,
-			replay[i].job, replay[i].last, replay[i].irq);
-	ch->batch_jobs = open_jobs;
-	ch->submitted_jobs = sj;
-	if (fenced) {
-		/* unsubmitted jobs dropped with the fence count as submitted now */
-		ch->submitted_jobs += open_jobs;
-		ch->batch_jobs = 0;
-	}
-}
-
-/* Abort (this channel's ABORT bit is set): find where and recover. */
-static void
-chan_abort(struct dw_edma_chan *ch)
-{
-	enum rte_dma_status_code sc = ch->ops->error(ch);
-	uint32_t llp = ch->ops->llp_lo(ch);
-	uint32_t lo = (uint32_t)ch->desc_addr;
-	uint16_t f, d, drel;
-
-	if (sc == RTE_DMA_STATUS_DEV_LINK_ERROR || llp == UINT32_MAX) {
-		dev_err_enter(ch, "all-ones read after abort", llp);
-		return;
-	}
-	if (llp < lo || (llp - lo) % DW_LL_SLOT_SIZE != 0 ||
-			(llp - lo) / DW_LL_SLOT_SIZE > ch->nb_slots) {
-		dev_err_enter(ch, "LLP outside the ring after abort", llp);
-		return;
-	}
-	f = (uint16_t)((llp - lo) / DW_LL_SLOT_SIZE);
-	if (f == ch->nb_slots)
-		f = 0;
-	d = ring_dist(ch, ch->hw_done, f);
-	drel = ring_dist(ch, ch->hw_done, ch->sub_head);
-	if (d > drel) {
-		/* the engine cannot have passed the held-back element */
-		dev_err_enter(ch, "LLP beyond the released elements after abort", llp);
-		return;
-	}
-	if (d == drel)
-		/* e.g. a fetch error on the held-back slot: every released job is done */
-		DW_LOG(NOTICE, "%s: abort after the last released element (status %d): "
-			"no job failed, restarting", ch->name, sc);
-	chan_recover(ch, f, sc);
-}
-
-/*
- * Read LLP and account the progress. Returns the slots newly done, or -1
- * when the read put the channel in the error state.
- */
-static int
-chan_progress(struct dw_edma_chan *ch)
-{
-	uint16_t released = ring_dist(ch, ch->hw_done, ch->sub_head);
-	uint32_t lo = (uint32_t)ch->desc_addr;
-	uint32_t llp = ch->ops->llp_lo(ch);
-	uint16_t pos, adv;
-
-	/* probe rejects a ring whose low address word is 0: LLP 0 is a reset */
-	if (unlikely(llp == 0 || llp == UINT32_MAX)) {
-		dev_err_enter(ch, llp == 0 ? "LLP reads 0 (engine reset)" :
-			"all-ones read (link down)", llp);
-		return -1;
-	}
-	if (unlikely(llp < lo || (llp - lo) % DW_LL_SLOT_SIZE != 0 ||
-			(llp - lo) / DW_LL_SLOT_SIZE > ch->nb_slots)) {
-		dev_err_enter(ch, "LLP outside the ring", llp);
-		return -1;
-	}
-	pos = (uint16_t)((llp - lo) / DW_LL_SLOT_SIZE);
-	if (pos == ch->nb_slots)
-		pos = 0;
-	adv = ring_dist(ch, ch->hw_done, pos);
-	if (unlikely(adv > released)) {
-		dev_err_enter(ch, "LLP beyond the released elements", llp);
-		return -1;
-	}
-	if (adv > 0) {
-		slots_done(ch, adv);
-		ch->stall_seen = false;
-		ch->noprog_retries = 0;
-		ch->idle_probes = 0;
-	}
-	return adv;
-}
-
-/*
- * The engine is not running and released work is pending (seen twice, with
- * an LLP read between). Its own ABORT bit decides, whatever CS says: set
- * means abort; clear means the doorbell was lost (or CS is an old halt the
- * error path already handled): ring again, a bounded number of times.
- */
-static void
-chan_stalled(struct dw_edma_chan *ch)
-{
-	int ab;
-
-	/* the model may not have noticed the last doorbell yet (0 on silicon) */
-	if (rte_get_timer_cycles() - ch->last_doorbell < ch->settle_cycles)
-		return;
-	ab = ch->ops->aborted(ch);
-	if (unlikely(ab < 0)) {
-		dev_err_enter(ch, "all-ones interrupt status", UINT32_MAX);
-		return;
-	}
-	ch->stall_seen = false;
-	if (ab > 0) {
-		chan_abort(ch);
-		return;
-	}
-	if (ch->noprog_retries >= DW_EDMA_MAX_DB_RETRIES) {
-		DW_LOG(ERR, "%s: engine stays stopped at slot %u after %u doorbells: "
-			"failing the job there and restarting", ch->name, ch->hw_done,
-			ch->noprog_retries);
-		chan_recover(ch, ch->hw_done, RTE_DMA_STATUS_ERROR_UNKNOWN);
-		return;
-	}
-	DW_LOG(DEBUG, "%s: not running at slot %u with work released, ringing again",
-		ch->name, ch->hw_done);
-	ch->noprog_retries++;
-	ch->cnt.doorbell_retries++;
-	ring_doorbell(ch);
-}
-
-/*
- * Learn how far the engine got. Good path: one MMIO read per call, LLP when
- * the last look showed progress, else the channel status (every Nth time
- * READY instead). 'full' (slow path, vchan_status, stop) reads both.
- */
-static void
-chan_poll(struct dw_edma_chan *ch, bool full)
-{
-	uint16_t released = ring_dist(ch, ch->hw_done, ch->sub_head);
-	enum dw_edma_hw_state st;
-	int adv;
-
-	if (unlikely(ch->dev_err)) {
-		dev_err_probe(ch);
-		return;
-	}
-	if (released == 0)
-		return;
-	if (!ch->last_no_progress || full) {
-		adv = chan_progress(ch);
-		if (adv < 0)
-			return;
-		ch->last_no_progress = adv == 0;
-		if (adv == released || !full)
-			return;
-	}
-	ch->last_no_progress = false;
-	if (!full && ++ch->idle_probes % DW_EDMA_READY_PROBE_EVERY == 0) {
-		/* this probe reads READY instead of the status, never both */
-		if (!dw_edma_meta_ready(ch))
-			dev_err_enter(ch, "READY dropped", 0);
-		return;
-	}
-	st = ch->ops->state(ch);
-	if (st == DW_HW_RUNNING) {
-		ch->stall_seen = false;
-		return;
-	}
-	if (unlikely(st == DW_HW_DEAD)) {
-		dev_err_enter(ch, "channel status unreadable or reset", 0);
-		return;
-	}
-	/* act on the second look: the first may be the end of a burst */
-	if (!ch->stall_seen && !full) {
-		ch->stall_seen = true;
-		return;
-	}
-	chan_stalled(ch);
 }
 
 /* ---------------------------------------------------------------------------
@@ -789,7 +309,7 @@ jobs_collect(struct dw_edma_chan *ch, uint16_t nb_cpls, uint16_t *last_idx,
 	uint16_t n = 0;
 
 	if (ch->started && (ch->rep_job != ch->next_job || unlikely(ch->dev_err)))
-		chan_poll(ch, false);
+		dw_edma_chan_poll(ch, false);
 	while (n < nb_cpls && ch->rep_job != ch->next_job) {
 		struct dw_edma_job *j = &ch->jobs[ch->rep_job & ch->job_mask];
 
@@ -1030,7 +550,7 @@ dw_edma_start(struct rte_dma_dev *dev)
 		return rc;
 	chan_reset_jobs(ch);
 	ch->ops->quiesce(ch);
-	chan_reprogram(ch);
+	dw_edma_chan_reprogram(ch);
 	ch->started = true;
 	return 0;
 }
@@ -1056,7 +576,7 @@ dw_edma_stop(struct rte_dma_dev *dev)
 			ch->batch_jobs);
 	while (!ch->dev_err && ch->hw_done != ch->sub_head &&
 			rte_get_timer_cycles() < end) {
-		chan_poll(ch, true);
+		dw_edma_chan_poll(ch, true);
 		rte_pause();
 	}
 	if (!ch->dev_err) {
@@ -1065,7 +585,7 @@ dw_edma_stop(struct rte_dma_dev *dev)
 			return rc;
 		/* what the engine finished before it stopped */
 		if (ch->hw_done != ch->sub_head)
-			(void)chan_progress(ch);
+			(void)dw_edma_chan_progress(ch);
 	}
 	left = (uint16_t)(ch->next_job - ch->rep_job);
 	for (j = ch->rep_job; j != ch->next_job; j++)
@@ -1075,7 +595,7 @@ dw_edma_stop(struct rte_dma_dev *dev)
 		DW_LOG(WARNING, "%s: stopped with %u jobs not collected, %u of them not done "
 			"(NOT_ATTEMPTED); collect them before the next start, which resets "
 			"the ids", dev->data->dev_name, left, notdone);
-	jobs_fail_pending(ch, RTE_DMA_STATUS_NOT_ATTEMPTED);
+	dw_edma_jobs_fail_pending(ch, RTE_DMA_STATUS_NOT_ATTEMPTED);
 	ch->started = false;
 	ch->ops->quiesce(ch);
 	return 0;
@@ -1132,8 +652,8 @@ dw_edma_vchan_status(const struct rte_dma_dev *dev, uint16_t vchan,
 	if (ch->started) {
 		/* slow path: also look at READY, which completed() does rarely */
 		if (!ch->dev_err && !dw_edma_meta_ready(ch))
-			dev_err_enter(ch, "READY dropped", 0);
-		chan_poll(ch, true);
+			dw_edma_chan_err_enter(ch, "READY dropped", 0);
+		dw_edma_chan_poll(ch, true);
 	}
 	if (ch->dev_err)
 		*status = RTE_DMA_VCHAN_HALTED_ERROR;

@@ -292,4 +292,13 @@ struct dw_edma_fn *dw_edma_fn_alloc(const char *name);
 void dw_edma_fn_free(struct dw_edma_fn *fn);
 struct dw_edma_fn *dw_edma_fn_find(const char *name);
 
+/* ---- channel progress and recovery (dw_edma_chan.c) ---- */
+void dw_edma_chan_poll(struct dw_edma_chan *ch, bool full);
+int dw_edma_chan_progress(struct dw_edma_chan *ch);
+void dw_edma_chan_reprogram(struct dw_edma_chan *ch);
+void dw_edma_chan_err_enter(struct dw_edma_chan *ch, const char *why,
+		uint32_t val);
+void dw_edma_jobs_fail_pending(struct dw_edma_chan *ch,
+		enum rte_dma_status_code sc);
+
 #endif /* DW_EDMA_INTERNAL_H */

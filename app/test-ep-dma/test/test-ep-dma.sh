@@ -307,11 +307,42 @@ t_sim_ep_addr_option() {
 		{ note "rc=$rc"; show_out; return 1; }
 }
 
+# DPDK's telemetry (/dmadev/*) sees the simulated channels: the app runs in
+# interactive mode, fed from a FIFO so it lives until told to quit, and is
+# queried with Debian's dpdk-telemetry.py once its socket exists.
+t_sim_telemetry() {
+	local tel=/usr/bin/dpdk-telemetry.py prefix=ep-dma-tel$$ fifo=$WORK/tel.fifo
+	local sock info pid i
+	sim_available || return 77
+	[ -x "$tel" ] || { note "$tel missing (dpdk-dev)"; return 1; }
+	mkfifo "$fifo"
+	timeout 60 "$APP" -l 0 --file-prefix=$prefix --no-huge --iova-mode=va \
+		-m 256 --no-pci --log-level=lib.eal:error \
+		"--vdev=$SIM,wr=1,rd=1$SIMX" -- -i <"$fifo" >"$WORK/tel.out" 2>&1 &
+	pid=$!
+	exec 9>"$fifo"
+	sock=$(find /var/run/dpdk "${XDG_RUNTIME_DIR:-/nonexistent}/dpdk" \
+		-maxdepth 0 2>/dev/null | head -n1)/$prefix/dpdk_telemetry.v2
+	for i in $(seq 200); do
+		[ -S "$sock" ] && break
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.05
+	done
+	info=$(printf '/dmadev/info,0\n' | timeout 10 /usr/bin/python3 "$tel" \
+		-f $prefix 2>&1)
+	echo quit >&9
+	exec 9>&-
+	wait $pid
+	echo "$info" | grep -q "\"name\": \"$SIM-wr0\"" &&
+		echo "$info" | grep -q '"handles_errors": 1' ||
+		{ note "telemetry answered: $info"; out=$WORK/tel.out; show_out; return 1; }
+}
+
 cases=(skeleton_verify skeleton_sg_rejected bad_option csv_columns
 	interactive sigint lcore_map sim_mem2dev_verify sim_dev2mem_verify
 	sim_mem2mem_verify sim_auto_both sim_corruption_caught
 	sim_abort_reported sim_stuck_device_no_hang sim_vs_skeleton
-	sim_sg_verify sim_interactive sim_ep_addr_option)
+	sim_sg_verify sim_interactive sim_ep_addr_option sim_telemetry)
 
 for c in "${cases[@]}"; do
 	if [ -n "$FILTER" ] && [[ "$c" != *"$FILTER"* ]]; then

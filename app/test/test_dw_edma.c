@@ -980,50 +980,93 @@ t_sg_never_fits(void)
 	return t_sim_close(&s);
 }
 
+/* Print the model's recorded violations (the first few), for a failure. */
+static void
+t_host_req_viol_dump(const struct t_sim *s)
+{
+	char v[160];
+	unsigned int i;
+
+	for (i = 0; rte_ep_model_violation_get(s->m, i, v, sizeof(v)) == 0; i++)
+		printf("  violation %u: %s\n", i, v);
+}
+
 /*
- * The endpoint re-ran epc_init: READY and HOST_REQ both clear (spec B.4).
- * The test clears HOST_REQ itself as the endpoint would; READY comes back
- * only if the driver raises HOST_REQ again.
+ * The endpoint re-ran epc_deinit + epc_init (spec B.4, the model's
+ * rte_ep_model_reinit()): channels quiesced, READY and HOST_REQ both clear,
+ * register block reset. Jobs in flight end with a link error; READY comes
+ * back only if the driver raises HOST_REQ again, then the device works.
  */
 static int
 t_host_req(const char *layout)
 {
-	enum rte_dma_status_code st[1];
-	uint8_t *h = t_host_alloc(4096);
+	const uint32_t host_req = 1u << 30, ready = 1u << 31;
+	enum rte_dma_status_code st[8];
+	uint8_t *h = t_host_alloc(8 * 256);
 	enum rte_dma_vchan_status vs;
 	struct rte_ep_model_bar mb;
 	volatile uint32_t *ctrl;
 	struct t_sim s;
+	unsigned int i, ok = 0;
 	uint16_t id = 0, last;
 	uint64_t end;
 	char a[256];
 	int16_t d;
 	int rc;
 
+	EP_TEST_ASSERT(h != NULL, "alloc");
 	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "")), 0, "probe");
 	d = t_dev(&s, "rd0");
 	EP_TEST_ASSERT_EQ(rte_ep_model_bar_get(s.m, s.mi.metadata_bar, &mb), 0, "meta BAR");
+	/* read only: the CTRL word is watched, never written, by the test */
 	ctrl = (volatile uint32_t *)((uint8_t *)mb.addr + 8);
 	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_DEV, 16), 0, "setup");
 	EP_TEST_ASSERT_EQ(run_jobs(&s, d, false, 8, 64, 8, &id), 0, "before");
-	rte_ep_model_ready_set(s.m, false);
-	__atomic_fetch_and(ctrl, ~(1u << 30), __ATOMIC_SEQ_CST);
-	rte_dma_vchan_status(d, 0, &vs);
-	EP_TEST_ASSERT_EQ(vs, RTE_DMA_VCHAN_HALTED_ERROR, "error state");
-	rte_ep_model_ready_set(s.m, true);
-	end = t_deadline(T_TIMEOUT_MS);
-	do {
-		rte_dma_completed(d, 0, 1, &last, NULL);
-		rc = rte_dma_copy(d, 0, t_iova(h), ep_addr(&s, 0), 64, RTE_DMA_OP_FLAG_SUBMIT);
-	} while (rc == -EIO && !t_expired(end));
-	EP_TEST_ASSERT(rc >= 0, "device back: HOST_REQ raised again (%d, CTRL 0x%08x)", rc,
+	/* jobs in flight at the re-init: 40 ms an element keeps them there */
+	rte_ep_model_timing_set(s.m, 40 * 1000 * 1000, 0);
+	for (i = 0; i < 8; i++)
+		EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0, t_iova(h + i * 256), ep_addr(&s, i * 256),
+			256, 0), (int)(uint16_t)(id + i), "copy %u", i);
+	EP_TEST_ASSERT_EQ(rte_dma_submit(d, 0), 0, "submit");
+	EP_TEST_ASSERT_EQ(rte_ep_model_reinit(s.m), 0, "endpoint re-init");
+	rte_ep_model_timing_set(s.m, 0, 0);
+	EP_TEST_ASSERT_EQ(*ctrl & (host_req | ready), 0, "endpoint cleared H and R (0x%08x)",
 		*ctrl);
-	EP_TEST_ASSERT(*ctrl & (1u << 30), "HOST_REQ set");
-	EP_TEST_ASSERT_EQ(t_collect(d, 1, st, NULL), 1, "first job after recovery");
+	/* every job in flight gets its final status: a prefix done, the rest link error */
+	EP_TEST_ASSERT_EQ(t_collect(d, 8, st, &last), 8, "jobs in flight collected");
+	EP_TEST_ASSERT_EQ(last, (uint16_t)(id + 7), "last id");
+	for (i = 0; i < 8; i++) {
+		if (st[i] == RTE_DMA_STATUS_SUCCESSFUL) {
+			EP_TEST_ASSERT_EQ(ok, i, "successes are a prefix");
+			ok++;
+		} else {
+			EP_TEST_ASSERT_EQ(st[i], RTE_DMA_STATUS_DEV_LINK_ERROR, "job %u", i);
+		}
+	}
+	EP_TEST_ASSERT(ok < 8, "some jobs were in flight at the re-init (%u done)", ok);
+	/* the driver, in its error state, asks again */
+	end = t_deadline(T_TIMEOUT_MS);
+	while (!(*ctrl & host_req) && !t_expired(end))
+		rte_dma_vchan_status(d, 0, &vs);
+	EP_TEST_ASSERT(*ctrl & host_req, "driver re-raised HOST_REQ (CTRL 0x%08x)", *ctrl);
+	/* READY returns (model poll work), the driver re-validates and restarts */
+	do {
+		rte_dma_vchan_status(d, 0, &vs);
+	} while (vs == RTE_DMA_VCHAN_HALTED_ERROR && !t_expired(end));
+	EP_TEST_ASSERT(vs != RTE_DMA_VCHAN_HALTED_ERROR, "device left the error state "
+		"(CTRL 0x%08x)", *ctrl);
+	EP_TEST_ASSERT_EQ(*ctrl & (host_req | ready), host_req | ready, "H and R set");
+	rc = rte_dma_copy(d, 0, t_iova(h), ep_addr(&s, 0), 64, RTE_DMA_OP_FLAG_SUBMIT);
+	EP_TEST_ASSERT(rc >= 0, "copy after recovery (%d)", rc);
+	EP_TEST_ASSERT_EQ(t_collect(d, 1, st, &last), 1, "first job after recovery");
+	EP_TEST_ASSERT_EQ(last, (uint16_t)rc, "its id");
 	EP_TEST_ASSERT_EQ(st[0], RTE_DMA_STATUS_SUCCESSFUL, "status");
 	id = (uint16_t)(rc + 1);
-	EP_TEST_ASSERT_EQ(run_jobs(&s, d, false, 32, 256, 16, &id), 0, "after");
+	EP_TEST_ASSERT_EQ(run_jobs(&s, d, false, 32, 256, 16, &id), 0, "after (data checked)");
 	EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+	if (rte_ep_model_violations(s.m) != 0)
+		t_host_req_viol_dump(&s);
+	EP_TEST_ASSERT_EQ(rte_ep_model_violations(s.m), 0, "no host write while READY was 0");
 	rte_free(h);
 	return t_sim_close(&s);
 }

@@ -10,6 +10,11 @@
  * notes say what 24.11 / 25.11 change so a port touches only this file.
  */
 
+#include <errno.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <unistd.h>
+
 #include <rte_version.h>
 #include <rte_log.h>
 
@@ -34,16 +39,104 @@
  * mem_resource[i].addr in all three versions.
  *
  * Metadata reads go through the BAR mapping. When vfio-pci cannot mmap the
- * MSI-X page that the blob shares (spec B.6), 24.11+ offers
- * rte_pci_mmio_read()/rte_pci_mmio_write() on the device fd; 22.11 has no
- * such call, so there the endpoint must be configured with MSI only. A port
- * adds that fallback here, behind DW_EDMA_HAVE_PCI_MMIO.
+ * MSI-X page that the blob shares (spec B.6), they go through the device's
+ * vfio region instead: 24.11+ offers rte_pci_mmio_read()/rte_pci_mmio_write()
+ * for that; 22.11 has no such call, so there we ask vfio for the region
+ * offset of the BAR (VFIO_DEVICE_GET_REGION_INFO) and pread()/pwrite() the
+ * device fd ourselves. Either way: one system call per access.
  */
 #if RTE_VERSION >= RTE_VERSION_NUM(24, 11, 0, 0)
 #define DW_EDMA_HAVE_PCI_MMIO 1
 #else
 #define DW_EDMA_HAVE_PCI_MMIO 0
 #endif
+
+/* Region access state of one BAR, filled by dw_edma_region_open(). */
+struct dw_edma_region {
+	const struct rte_pci_device *pdev;
+	int bar;
+	int fd;          /* vfio device fd (22.11 path) */
+	uint64_t off;    /* offset of the BAR in the fd (22.11 path) */
+	uint64_t size;   /* region size (22.11 path; 0: not checked) */
+};
+
+#if !DW_EDMA_HAVE_PCI_MMIO
+#include <sys/ioctl.h>
+#include <linux/vfio.h>
+#endif
+
+/*
+ * Prepare region access to BAR bar of a vfio-pci bound device. Returns 0,
+ * -ENODEV (no vfio device fd) or -errno of the region query. why gets a
+ * short reason on failure.
+ */
+static inline int
+dw_edma_region_open(const struct rte_pci_device *pdev, int bar,
+		struct dw_edma_region *r, const char **why)
+{
+	int fd = rte_intr_dev_fd_get(pdev->intr_handle);
+
+	r->pdev = pdev;
+	r->bar = bar;
+	r->fd = fd;
+	r->off = 0;
+	r->size = 0;
+	if (pdev->kdrv != RTE_PCI_KDRV_VFIO || fd < 0) {
+		*why = "device not bound to vfio-pci (no vfio device fd)";
+		return -ENODEV;
+	}
+#if !DW_EDMA_HAVE_PCI_MMIO
+	{
+		struct vfio_region_info info = { .argsz = sizeof(info) };
+
+		info.index = VFIO_PCI_BAR0_REGION_INDEX + bar;
+		if (ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &info) != 0) {
+			int err = errno;
+
+			*why = "VFIO_DEVICE_GET_REGION_INFO failed";
+			return -err;
+		}
+		if ((info.flags & VFIO_REGION_INFO_FLAG_READ) == 0 ||
+				(info.flags & VFIO_REGION_INFO_FLAG_WRITE) == 0) {
+			*why = "vfio region is not readable and writable";
+			return -EACCES;
+		}
+		r->off = info.offset;
+		r->size = info.size;
+	}
+#endif
+	return 0;
+}
+
+/* Read len bytes at off of the region; 0 or -EIO. */
+static inline int
+dw_edma_region_read(const struct dw_edma_region *r, void *buf, size_t len, uint64_t off)
+{
+#if DW_EDMA_HAVE_PCI_MMIO
+	return rte_pci_mmio_read(r->pdev, r->bar, buf, len, (off_t)off) == (int)len ?
+		0 : -EIO;
+#else
+	if (r->size != 0 && (off > r->size || len > r->size - off))
+		return -EIO;
+	return pread(r->fd, buf, len, (off_t)(r->off + off)) == (ssize_t)len ? 0 : -EIO;
+#endif
+}
+
+/* Write len bytes at off of the region; 0 or -EIO. */
+static inline int
+dw_edma_region_write(const struct dw_edma_region *r, const void *buf, size_t len,
+		uint64_t off)
+{
+#if DW_EDMA_HAVE_PCI_MMIO
+	return rte_pci_mmio_write(r->pdev, r->bar, buf, len, (off_t)off) == (int)len ?
+		0 : -EIO;
+#else
+	if (r->size != 0 && (off > r->size || len > r->size - off))
+		return -EIO;
+	return pwrite(r->fd, buf, len, (off_t)(r->off + off)) == (ssize_t)len ? 0 : -EIO;
+#endif
+}
+
 #define DW_EDMA_PCI_BAR_ADDR(pdev, i)	((pdev)->mem_resource[(i)].addr)
 #define DW_EDMA_PCI_BAR_LEN(pdev, i)	((pdev)->mem_resource[(i)].len)
 

@@ -12,10 +12,14 @@
  * HDMA native) sit behind struct dw_edma_hw_ops.
  */
 
+#include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/queue.h>
+#include <unistd.h>
 
 #include <rte_common.h>
 #include <rte_io.h>
@@ -87,9 +91,18 @@ struct dw_edma_hw_ops {
 extern const struct dw_edma_hw_ops dw_edma_v0_ops;
 extern const struct dw_edma_hw_ops dw_edma_hdma_ops;
 
+/* How the metadata words of a BAR are reached (spec B.6). */
+enum dw_edma_bar_access {
+	DW_BAR_MMIO = 0,  /* through addr: the model, a normal PCI mapping */
+	DW_BAR_REGION,    /* vfio region read/write: the blob page is a map hole */
+	DW_BAR_NO_META,   /* blob page unreadable and no region access: skip */
+};
+
 struct dw_edma_bar {
 	uint8_t *addr;
 	uint64_t len;
+	enum dw_edma_bar_access access;
+	struct dw_edma_region region; /* DW_BAR_REGION only */
 };
 
 /* Parsed channel-table entry. */
@@ -133,7 +146,13 @@ struct dw_edma_fn {
 	/* status reads may predate a doorbell this long (0: silicon) */
 	uint32_t status_settle_us;
 	uint8_t *reg;                 /* register window base */
-	volatile uint32_t *ctrl_word; /* metadata CTRL (HOST_REQ / READY) */
+	/*
+	 * Every metadata word goes through these (the CTRL word at run time
+	 * too): plain MMIO by default, region access on a BAR whose blob page
+	 * vfio-pci could not map. Unset ones default to MMIO at discovery.
+	 */
+	uint32_t (*meta_rd32)(const struct dw_edma_fn *fn, uint8_t bar, uint64_t off);
+	void (*meta_wr32)(struct dw_edma_fn *fn, uint8_t bar, uint64_t off, uint32_t v);
 	const struct dw_edma_hw_ops *ops;
 	rte_spinlock_t lock;          /* per-direction RMW registers */
 	unsigned int nb_chans;
@@ -270,6 +289,67 @@ static inline void
 dw_ch_wr(struct dw_edma_chan *ch, uint32_t off, uint32_t v)
 {
 	dw_wr32(ch, ch->regs + off, v);
+}
+
+/*
+ * Metadata scan span of a BAR: the blob LENGTH field is 16-bit, so discovery
+ * never reads past this offset.
+ */
+#define DW_EDMA_META_SPAN		0x10000u
+
+/*
+ * Is all of [addr, addr + len) readable in this process? vfio-pci leaves the
+ * MSI-X table page of a BAR as a PROT_NONE reservation ("---p" in
+ * /proc/self/maps) when the kernel does not let it be mapped, and a read
+ * there would fault (spec B.6). Inline so that a unit test can call it.
+ * Returns 1 readable, 0 not (a page lacks read permission or is not
+ * mapped), or -errno when /proc/self/maps cannot be read.
+ */
+static inline int
+dw_edma_range_readable(const void *addr, uint64_t len)
+{
+	long psz = sysconf(_SC_PAGESIZE);
+	uintptr_t cur, end;
+	bool line_start = true;
+	char line[256];
+	int rc = 0;
+	FILE *f;
+
+	if (psz <= 0)
+		psz = 4096;
+	cur = (uintptr_t)addr & ~((uintptr_t)psz - 1);
+	if (len > UINTPTR_MAX - (uintptr_t)addr)
+		return 0;
+	end = RTE_ALIGN_CEIL((uintptr_t)addr + (len != 0 ? len : 1), (uintptr_t)psz);
+	f = fopen("/proc/self/maps", "r");
+	if (f == NULL)
+		return -errno;
+	/* lines are sorted by address: walk them while they cover [cur, end) */
+	while (fgets(line, sizeof(line), f) != NULL) {
+		bool whole = strchr(line, '\n') != NULL;
+		uintptr_t lo, hi;
+		char perms[5];
+
+		/* the tail of an over-long line is not a new mapping */
+		if (!line_start) {
+			line_start = whole;
+			continue;
+		}
+		line_start = whole;
+		if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR " %4s", &lo, &hi, perms) != 3)
+			continue;
+		if (hi <= cur)
+			continue;
+		if (lo > cur || perms[0] != 'r')
+			break;   /* a gap or an unreadable page */
+		cur = hi;
+		if (cur >= end) {
+			rc = 1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
 }
 
 /* ---- metadata (dw_edma_meta.c) ---- */

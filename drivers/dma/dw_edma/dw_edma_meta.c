@@ -15,10 +15,40 @@
 
 #include "dw_edma_internal.h"
 
+/* Default metadata accessors: the BAR mapping (model, normal PCI mapping). */
+static uint32_t
+meta_mmio_rd32(const struct dw_edma_fn *fn, uint8_t bar, uint64_t off)
+{
+	return rte_read32(fn->bars[bar].addr + off);
+}
+
+static void
+meta_mmio_wr32(struct dw_edma_fn *fn, uint8_t bar, uint64_t off, uint32_t v)
+{
+	rte_write32(v, fn->bars[bar].addr + off);
+}
+
 static inline uint32_t
 meta_rd(const struct dw_edma_fn *fn, uint8_t bar, uint64_t off)
 {
-	return rte_read32(fn->bars[bar].addr + off);
+	return fn->meta_rd32(fn, bar, off);
+}
+
+/*
+ * Windows the fast path uses as plain MMIO must not fall into a hole of the
+ * BAR mapping (the MSI-X page vfio-pci left out, spec B.6). An unknown
+ * answer (maps unreadable) is not held against the window.
+ */
+static int
+meta_window_mapped(const struct dw_edma_fn *fn, const char *what, uint8_t bar,
+		uint64_t off, uint64_t size)
+{
+	if (dw_edma_range_readable(fn->bars[bar].addr + off, size) != 0)
+		return 0;
+	DW_LOG(ERR, "%s: %s [0x%" PRIx64 ", +0x%" PRIx64 ") in BAR%u is not mapped in "
+		"this process (MSI-X table page withheld by vfio-pci?)",
+		fn->name, what, off, size, bar);
+	return -ENOTSUP;
 }
 
 /* true when [off, off + size) lies inside a BAR of length len */
@@ -160,6 +190,9 @@ meta_parse_ch(struct dw_edma_fn *fn, struct dw_edma_meta *m, bool rd,
 			fn->name, dn, idx, c->desc_off, c->desc_addr);
 		return -EINVAL;
 	}
+	if (meta_window_mapped(fn, rd ? "read descriptor window" : "write descriptor window",
+			c->desc_bar, c->desc_off, c->desc_size) != 0)
+		return -ENOTSUP;
 	if (c->desc_size < 3 * DW_LL_SLOT_SIZE) {
 		DW_LOG(ERR, "%s: %s entry %u DESC_SIZE 0x%x holds fewer than 3 elements",
 			fn->name, dn, idx, c->desc_size);
@@ -262,6 +295,9 @@ meta_check_full(struct dw_edma_fn *fn, struct dw_edma_meta *m)
 			fn->name, m->reg_off);
 		return -EINVAL;
 	}
+	if (meta_window_mapped(fn, "register window", m->reg_bar, m->reg_off,
+			m->reg_size) != 0)
+		return -ENOTSUP;
 	ops = m->map_format == DW_MF_HDMA_NATIVE ? &dw_edma_hdma_ops : &dw_edma_v0_ops;
 	for (i = 0; i < m->nb_wr; i++) {
 		rc = meta_parse_ch(fn, m, false, i, &m->wr[i]);
@@ -292,12 +328,18 @@ meta_check_full(struct dw_edma_fn *fn, struct dw_edma_meta *m)
 	return 0;
 }
 
+static inline uint32_t
+meta_ctrl_rd(const struct dw_edma_fn *fn)
+{
+	return fn->meta_rd32(fn, fn->meta.bar, DW_META_OFF_CTRL);
+}
+
 static void
 meta_ctrl_rmw(struct dw_edma_fn *fn, uint32_t set, uint32_t clear)
 {
-	uint32_t v = rte_read32(fn->ctrl_word);
+	uint32_t v = meta_ctrl_rd(fn);
 
-	rte_write32((v | set) & ~clear, fn->ctrl_word);
+	fn->meta_wr32(fn, fn->meta.bar, DW_META_OFF_CTRL, (v | set) & ~clear);
 }
 
 static bool
@@ -313,8 +355,13 @@ dw_edma_meta_discover(struct dw_edma_fn *fn)
 	unsigned int bar, waited;
 	int rc = -ENODEV;
 
+	if (fn->meta_rd32 == NULL)
+		fn->meta_rd32 = meta_mmio_rd32;
+	if (fn->meta_wr32 == NULL)
+		fn->meta_wr32 = meta_mmio_wr32;
 	for (bar = 0; bar < DW_NUM_BARS; bar++) {
-		if (fn->bars[bar].addr == NULL || fn->bars[bar].len < DW_META_HDR_LEN)
+		if (fn->bars[bar].addr == NULL || fn->bars[bar].len < DW_META_HDR_LEN ||
+				fn->bars[bar].access == DW_BAR_NO_META)
 			continue;
 		rc = meta_check_header(fn, bar, m);
 		if (rc != -ENODEV)
@@ -328,10 +375,9 @@ dw_edma_meta_discover(struct dw_edma_fn *fn)
 	if (rc != 0)
 		return rc;
 
-	fn->ctrl_word = (volatile uint32_t *)(fn->bars[m->bar].addr + DW_META_OFF_CTRL);
 	DW_LOG(DEBUG, "%s: metadata in BAR%u, setting HOST_REQ", fn->name, m->bar);
 	meta_ctrl_rmw(fn, DW_META_CTRL_HOST_REQ, 0);
-	for (waited = 0; !ctrl_ready(rte_read32(fn->ctrl_word)); waited++) {
+	for (waited = 0; !ctrl_ready(meta_ctrl_rd(fn)); waited++) {
 		if (waited >= fn->opts.ready_timeout_ms) {
 			DW_LOG(ERR, "%s: endpoint did not set READY within %u ms",
 				fn->name, fn->opts.ready_timeout_ms);
@@ -355,13 +401,14 @@ dw_edma_meta_discover(struct dw_edma_fn *fn)
 bool
 dw_edma_meta_ready(struct dw_edma_chan *ch)
 {
-	return ctrl_ready(dw_rd32(ch, (const void *)ch->fn->ctrl_word));
+	return ctrl_ready(dw_edma_meta_ctrl(ch));
 }
 
 uint32_t
 dw_edma_meta_ctrl(struct dw_edma_chan *ch)
 {
-	return dw_rd32(ch, (const void *)ch->fn->ctrl_word);
+	ch->cnt.mmio_reads++;
+	return meta_ctrl_rd(ch->fn);
 }
 
 /* Set HOST_REQ again (read-modify-write: the other bits are the EP's). */

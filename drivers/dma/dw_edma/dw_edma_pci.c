@@ -9,12 +9,92 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 
 #include <rte_kvargs.h>
 
 #include "dw_edma_internal.h"
 
 #define DW_EDMA_PCI_CLASS	0x080100 /* base 0x08, sub 0x01, prog-if 0 */
+
+/*
+ * Metadata accessors of a function with at least one BAR in region access
+ * (spec B.6): such BARs go through the vfio region, the others through the
+ * mapping. A failed region read returns all-ones, which every check treats
+ * like a lost link, so a broken fd cannot be mistaken for a valid blob.
+ */
+static uint32_t
+pci_meta_rd32(const struct dw_edma_fn *fn, uint8_t bar, uint64_t off)
+{
+	const struct dw_edma_bar *b = &fn->bars[bar];
+	uint32_t v;
+
+	if (b->access != DW_BAR_REGION)
+		return rte_read32(b->addr + off);
+	if (dw_edma_region_read(&b->region, &v, sizeof(v), off) != 0)
+		return UINT32_MAX;
+	return v;
+}
+
+static void
+pci_meta_wr32(struct dw_edma_fn *fn, uint8_t bar, uint64_t off, uint32_t v)
+{
+	struct dw_edma_bar *b = &fn->bars[bar];
+
+	if (b->access != DW_BAR_REGION)
+		rte_write32(v, b->addr + off);
+	else if (dw_edma_region_write(&b->region, &v, sizeof(v), off) != 0)
+		DW_LOG(ERR, "%s: BAR%u region write at 0x%" PRIx64 " failed", fn->name,
+			bar, off);
+}
+
+/*
+ * Choose how the metadata of each mapped BAR is read: the mapping when the
+ * span discovery reads is readable, else the vfio region, else not at all.
+ * Returns true when some BAR uses region access.
+ */
+static bool
+pci_meta_access_setup(struct dw_edma_fn *fn, struct rte_pci_device *pdev)
+{
+	bool region = false;
+	unsigned int i;
+
+	for (i = 0; i < DW_NUM_BARS; i++) {
+		struct dw_edma_bar *b = &fn->bars[i];
+		const char *why = NULL;
+		int ok, rc;
+
+		b->access = DW_BAR_MMIO;
+		if (b->addr == NULL || b->len < DW_META_HDR_LEN)
+			continue;
+		ok = dw_edma_range_readable(b->addr, RTE_MIN(b->len,
+			(uint64_t)DW_EDMA_META_SPAN));
+		if (ok == 1)
+			continue;
+		if (ok < 0 && pdev->kdrv != RTE_PCI_KDRV_VFIO) {
+			/* cannot tell, and nothing safer to use: keep the mapping */
+			DW_LOG(WARNING, "%s: BAR%u: cannot read /proc/self/maps (%d), assuming "
+				"the mapping is complete", fn->name, i, ok);
+			continue;
+		}
+		rc = dw_edma_region_open(pdev, (int)i, &b->region, &why);
+		if (rc != 0) {
+			b->access = DW_BAR_NO_META;
+			DW_LOG(ERR, "%s: BAR%u: first 0x%" PRIx64 " bytes not mapped (MSI-X "
+				"table page?) and no region access (%s, %d): metadata not read "
+				"from this BAR",
+				fn->name, i, RTE_MIN(b->len, (uint64_t)DW_EDMA_META_SPAN), why, rc);
+			continue;
+		}
+		b->access = DW_BAR_REGION;
+		region = true;
+		DW_LOG(NOTICE, "%s: BAR%u: %s, metadata read through the vfio region "
+			"(one system call per word)",
+			fn->name, i, ok < 0 ? "mapping unknown (/proc/self/maps unreadable)" :
+			"blob page not mapped (MSI-X table page withheld by vfio-pci)");
+	}
+	return region;
+}
 
 static int
 pci_parse_devargs(struct rte_pci_device *pdev, struct dw_edma_opts *o, const char *name)
@@ -59,6 +139,10 @@ dw_edma_pci_probe(struct rte_pci_driver *drv, struct rte_pci_device *pdev)
 	for (i = 0; i < DW_NUM_BARS; i++) {
 		fn->bars[i].addr = DW_EDMA_PCI_BAR_ADDR(pdev, i);
 		fn->bars[i].len = fn->bars[i].addr != NULL ? DW_EDMA_PCI_BAR_LEN(pdev, i) : 0;
+	}
+	if (pci_meta_access_setup(fn, pdev)) {
+		fn->meta_rd32 = pci_meta_rd32;
+		fn->meta_wr32 = pci_meta_wr32;
 	}
 	/* the requester ID the IOMMU checks carries the host's view of it */
 	fn->func_num = pdev->addr.function;

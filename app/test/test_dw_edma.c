@@ -202,6 +202,47 @@ t_data(const char *layout)
 	return t_sim_close(&s);
 }
 
+/*
+ * --- BAR placement -------------------------------------------------------------
+ * The endpoint chooses where the blob, the register window and the descriptor
+ * windows live (spec A.7, B.2): metadata in a BAR other than 0, registers and
+ * descriptors sharing one BAR at non-zero offsets, an MSI-X table after the
+ * blob or none. Discovery must follow the metadata, not assume a layout.
+ */
+static int
+t_placement(const char *layout)
+{
+	static const char *const places[] = {
+		"meta_bar=3,reg_bar=1,desc_bar=1,reg_off=0x3000,msix=0",
+		"meta_bar=5,reg_bar=0,reg_off=0x2000,desc_bar=2,desc_off=0x5000",
+		"meta_bar=1,reg_bar=1,reg_off=0x4000,desc_bar=1,desc_off=0x8000,msix=1",
+	};
+	unsigned int p;
+	char a[256];
+
+	for (p = 0; p < RTE_DIM(places); p++) {
+		const char *chans[] = { "rd0", "wr0" };
+		struct t_sim s;
+		unsigned int c;
+
+		EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, places[p])), 0,
+			"probe with %s", places[p]);
+		EP_TEST_ASSERT_EQ(s.mi.metadata_bar, places[p][9] - '0', "metadata BAR");
+		for (c = 0; c < RTE_DIM(chans); c++) {
+			int16_t d = t_dev(&s, chans[c]);
+			uint16_t id = 0;
+
+			EP_TEST_ASSERT_EQ(t_chan_setup(d, t_is_rd(d) ? RTE_DMA_DIR_MEM_TO_DEV :
+				RTE_DMA_DIR_DEV_TO_MEM, 32), 0, "setup %s", chans[c]);
+			EP_TEST_ASSERT_EQ(run_jobs(&s, d, false, 64, 300, 16, &id), 0,
+				"%s with %s", chans[c], places[p]);
+			EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+		}
+		EP_TEST_ASSERT_EQ(t_sim_close(&s), 0, "close with %s", places[p]);
+	}
+	return 0;
+}
+
 /* --- ring wrap over many laps, uneven bursts -------------------------------- */
 static int
 t_wrap(const char *layout)
@@ -1169,6 +1210,7 @@ t_refusals(void)
 
 PER_LAYOUT(t_probe)
 PER_LAYOUT(t_data)
+PER_LAYOUT(t_placement)
 PER_LAYOUT(t_wrap)
 PER_LAYOUT(t_sg)
 PER_LAYOUT(t_no_run_before_submit)
@@ -1185,6 +1227,7 @@ PER_LAYOUT(t_stop_running)
 static const struct ep_test_case cases[] = {
 	CASES(t_probe),
 	CASES(t_data),
+	CASES(t_placement),
 	CASES(t_wrap),
 	{ "t_id_wrap", t_id_wrap },
 	{ "t_capacity", t_capacity },

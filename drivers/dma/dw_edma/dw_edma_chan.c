@@ -96,7 +96,7 @@ dw_edma_chan_reprogram(struct dw_edma_chan *ch)
 	ring_reset(ch);
 	ch->ops->enable(ch);
 	/* the reprogramming counts as a doorbell for the settle time */
-	ch->last_doorbell = rte_get_timer_cycles();
+	chan_settle_start(ch);
 }
 
 /*
@@ -142,7 +142,7 @@ dev_err_probe(struct dw_edma_chan *ch)
 		return;
 	if (ch->ops->state(ch) == DW_HW_RUNNING) {
 		ch->ops->stop(ch);
-		ch->last_doorbell = rte_get_timer_cycles();
+		chan_settle_start(ch);
 		return;
 	}
 	/* clear what a STOP or an abort latched while the device was away */

@@ -18,7 +18,7 @@
 #include <rte_pmd_dw_edma.h>
 #endif
 #ifdef EP_HAVE_EP_MODEL
-#include <rte_ep_model.h>
+#include <ep_model.h>
 #endif
 
 #include "ep_dma.h"
@@ -59,10 +59,10 @@ ep_dev_describe(int16_t id, struct ep_dev_desc *d)
 #endif
 #ifdef EP_HAVE_EP_MODEL
 	if (d->is_dw_edma) {
-		struct rte_ep_model *m = rte_ep_model_find(d->function);
-		struct rte_ep_model_info mi;
+		struct ep_model *m = ep_model_find(d->function);
+		struct ep_model_info mi;
 
-		if (m != NULL && rte_ep_model_info_get(m, &mi) == 0 &&
+		if (m != NULL && ep_model_info_get(m, &mi) == 0 &&
 				mi.ep_mem != NULL && mi.ep_mem_size != 0) {
 			d->has_ep_mem = true;
 			d->ep_mem = mi.ep_mem;
@@ -193,12 +193,12 @@ ep_dev_print_stats(FILE *f, int16_t id)
 #ifdef EP_HAVE_EP_MODEL
 	{
 		struct ep_dev_desc d;
-		struct rte_ep_model_stats ms;
-		struct rte_ep_model *m;
+		struct ep_model_stats ms;
+		struct ep_model *m;
 
 		if (ep_dev_describe(id, &d) == 0 && d.is_dw_edma &&
-				(m = rte_ep_model_find(d.function)) != NULL &&
-				rte_ep_model_stats_get(m, &ms) == 0)
+				(m = ep_model_find(d.function)) != NULL &&
+				ep_model_stats_get(m, &ms) == 0)
 			fprintf(f, "  model %s: elements %" PRIu64 " bytes %" PRIu64
 				" doorbells %" PRIu64 " lost %" PRIu64 " aborts %"
 				PRIu64 " violations %" PRIu64 "\n", d.function,
@@ -217,19 +217,19 @@ int
 ep_dev_check_violations(const struct ep_dev_desc *d)
 {
 #ifdef EP_HAVE_EP_MODEL
-	struct rte_ep_model *m;
+	struct ep_model *m;
 	char text[160];
 	uint64_t n;
 	unsigned int i;
 
-	if (!d->is_dw_edma || (m = rte_ep_model_find(d->function)) == NULL)
+	if (!d->is_dw_edma || (m = ep_model_find(d->function)) == NULL)
 		return 0;
-	n = rte_ep_model_violations(m);
+	n = ep_model_violations(m);
 	if (n == 0)
 		return 0;
 	fprintf(stderr, "device %s: the endpoint model saw %" PRIu64
 		" register writes outside what was delegated:\n", d->name, n);
-	for (i = 0; rte_ep_model_violation_get(m, i, text, sizeof(text)) == 0;
+	for (i = 0; ep_model_violation_get(m, i, text, sizeof(text)) == 0;
 			i++)
 		fprintf(stderr, "  %s\n", text);
 	return -1;

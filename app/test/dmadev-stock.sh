@@ -6,10 +6,10 @@
 # outbound window, so that the MEM_TO_MEM instance tests apply. Prints one
 # PASS/FAIL line per instance and test group.
 #
-# Usage: dmadev-stock.sh <librte_dma_dw_edma.so> <librte_ep_model.so>
+# Usage: dmadev-stock.sh <librte_dma_dw_edma.so> <libep_model.so>
 set -u
-drv=${1:?usage: $0 <librte_dma_dw_edma.so> <librte_ep_model.so>}
-model=${2:?usage: $0 <librte_dma_dw_edma.so> <librte_ep_model.so>}
+drv=${1:?usage: $0 <librte_dma_dw_edma.so> <libep_model.so>}
+model=${2:?usage: $0 <librte_dma_dw_edma.so> <libep_model.so>}
 dpdk_test=${DPDK_TEST_BIN:-/usr/bin/dpdk-test}
 if [ ! -x "$dpdk_test" ]; then
 	echo "SKIP stock/dmadev_autotest ($dpdk_test not installed: apt-get install dpdk-dev)"

@@ -33,7 +33,7 @@ run_jobs(struct t_sim *s, int16_t dev, bool m2m, unsigned int nb, uint32_t len,
 	bool rd = t_is_rd(dev);
 	size_t total = (size_t)nb * len;
 	uint8_t *h1 = t_host_alloc(total), *h2 = t_host_alloc(total);
-	uint8_t *ep = rte_ep_model_ep_ptr(s->m, ep_addr(s, 0), total);
+	uint8_t *ep = ep_model_ep_ptr(s->m, ep_addr(s, 0), total);
 	uint8_t *src, *dst;
 	unsigned int done = 0, j;
 	int rc = -1;
@@ -398,7 +398,7 @@ t_sg(const char *layout)
 	static const uint32_t sl[] = { 100, 1, 4000, 27 };
 	static const uint32_t dl[] = { 50, 3000, 1078 };
 	struct rte_dma_sge sg[RTE_DIM(sl)], dg[RTE_DIM(dl)];
-	struct rte_ep_model_stats ms0, ms1;
+	struct ep_model_stats ms0, ms1;
 	enum rte_dma_status_code st;
 	uint8_t *h = t_host_alloc(16384);
 	uint8_t *ep;
@@ -408,7 +408,7 @@ t_sg(const char *layout)
 	char a[256];
 
 	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "")), 0, "probe");
-	ep = rte_ep_model_ep_ptr(s.m, ep_addr(&s, 0), 65536);
+	ep = ep_model_ep_ptr(s.m, ep_addr(&s, 0), 65536);
 	EP_TEST_ASSERT(h != NULL && ep != NULL, "buffers");
 	for (c = 0; c < 2; c++) {
 		int16_t d = t_dev(&s, c == 0 ? "rd0" : "wr0");
@@ -428,12 +428,12 @@ t_sg(const char *layout)
 			dg[i].addr = rd ? ep_addr(&s, off) : t_iova(h + off);
 			dg[i].length = dl[i];
 		}
-		rte_ep_model_stats_get(s.m, &ms0);
+		ep_model_stats_get(s.m, &ms0);
 		EP_TEST_ASSERT_EQ(rte_dma_copy_sg(d, 0, sg, dg, RTE_DIM(sl), RTE_DIM(dl),
 			RTE_DMA_OP_FLAG_SUBMIT), 0, "copy_sg");
 		EP_TEST_ASSERT_EQ(t_collect(d, 1, &st, NULL), 1, "done");
 		EP_TEST_ASSERT_EQ(st, RTE_DMA_STATUS_SUCCESSFUL, "status");
-		rte_ep_model_stats_get(s.m, &ms1);
+		ep_model_stats_get(s.m, &ms1);
 		/* boundaries {50,100,101,3050,4101,4128}: six elements */
 		EP_TEST_ASSERT_EQ(ms1.elements - ms0.elements, 6, "one element per overlap");
 		{
@@ -465,7 +465,7 @@ t_sg(const char *layout)
 static int
 t_no_run_before_submit(const char *layout)
 {
-	struct rte_ep_model_stats ms0, ms1;
+	struct ep_model_stats ms0, ms1;
 	enum rte_dma_status_code st[8];
 	uint8_t *h = t_host_alloc(8 * 256), *ep;
 	struct t_sim s;
@@ -475,7 +475,7 @@ t_no_run_before_submit(const char *layout)
 
 	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "")), 0, "probe");
 	d = t_dev(&s, "rd0");
-	ep = rte_ep_model_ep_ptr(s.m, ep_addr(&s, 0), 8 * 256);
+	ep = ep_model_ep_ptr(s.m, ep_addr(&s, 0), 8 * 256);
 	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_DEV, 16), 0, "setup");
 	for (k = 0; k < 20; k++) {
 		t_fill(h, 8 * 256, k);
@@ -487,7 +487,7 @@ t_no_run_before_submit(const char *layout)
 		for (i = 4; i < 8; i++)
 			rte_dma_copy(d, 0, t_iova(h + i * 256), ep_addr(&s, i * 256), 256, 0);
 		EP_TEST_ASSERT_EQ(t_collect(d, 4, st, NULL), 4, "batch A");
-		rte_ep_model_stats_get(s.m, &ms0);
+		ep_model_stats_get(s.m, &ms0);
 		/* give the engine every chance to run into B */
 		for (i = 0; i < 2000; i++) {
 			uint16_t last;
@@ -495,7 +495,7 @@ t_no_run_before_submit(const char *layout)
 			EP_TEST_ASSERT_EQ(rte_dma_completed_status(d, 0, 8, &last, st), 0,
 				"B must not complete");
 		}
-		rte_ep_model_stats_get(s.m, &ms1);
+		ep_model_stats_get(s.m, &ms1);
 		EP_TEST_ASSERT_EQ(ms1.elements, ms0.elements, "engine ran unsubmitted work");
 		for (i = 4 * 256; i < 8 * 256; i++)
 			EP_TEST_ASSERT_EQ(ep[i], 0, "B data moved before submit (byte %u)", i);
@@ -574,7 +574,7 @@ run_fault(struct t_sim *s, int16_t d, enum fault f, unsigned int fail_at)
 {
 	enum rte_dma_status_code st[16];
 	uint8_t *h = t_host_alloc(16 * 256);
-	uint8_t *ep = rte_ep_model_ep_ptr(s->m, ep_addr(s, 0), 16 * 256);
+	uint8_t *ep = ep_model_ep_ptr(s->m, ep_addr(s, 0), 16 * 256);
 	struct rte_pmd_dw_edma_chan_info ci;
 	bool rd = t_is_rd(d), err = false;
 	uint16_t n, last = 0;
@@ -585,7 +585,7 @@ run_fault(struct t_sim *s, int16_t d, enum fault f, unsigned int fail_at)
 	t_fill(rd ? h : ep, 16 * 256, fail_at + f * 16);
 	memset(rd ? ep : h, 0, 16 * 256);
 	if (f == F_INJECT)
-		rte_ep_model_inject_abort(s->m, rd ? RTE_EP_MODEL_DIR_RD : RTE_EP_MODEL_DIR_WR,
+		ep_model_inject_abort(s->m, rd ? EP_MODEL_DIR_RD : EP_MODEL_DIR_WR,
 			ci.hw_ch, fail_at);
 	for (i = 0; i < 16; i++) {
 		rte_iova_t host = t_iova(h + i * 256);
@@ -617,7 +617,7 @@ run_fault(struct t_sim *s, int16_t d, enum fault f, unsigned int fail_at)
 	EP_TEST_ASSERT_EQ(t_collect(d, 16 - fail_at, st, NULL), 16 - fail_at, "the rest");
 	EP_TEST_ASSERT(st[0] != RTE_DMA_STATUS_SUCCESSFUL, "failed job reports an error");
 	/* eDMA v0 error registers give the cause; HDMA native has none */
-	if (s->mi.map_format == RTE_EP_MODEL_MF_HDMA_NATIVE)
+	if (s->mi.map_format == EP_MODEL_MF_HDMA_NATIVE)
 		EP_TEST_ASSERT_EQ(st[0], RTE_DMA_STATUS_ERROR_UNKNOWN, "no cause on native");
 	else if (f == F_IOVA && rd)
 		EP_TEST_ASSERT_EQ(st[0], RTE_DMA_STATUS_INVALID_SRC_ADDR, "UR on host read");
@@ -687,14 +687,14 @@ run_link_loss(const char *layout, bool link)
 	d = t_dev(&s, "rd0");
 	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_DEV, 64), 0, "setup");
 	/* slow the engine so the loss lands mid-burst */
-	rte_ep_model_timing_set(s.m, 20000, 0);
+	ep_model_timing_set(s.m, 20000, 0);
 	for (i = 0; i < 64; i++)
 		rte_dma_copy(d, 0, t_iova(h + i * 1024), ep_addr(&s, i * 1024), 1024, 0);
 	rte_dma_submit(d, 0);
 	if (link)
-		rte_ep_model_link_set(s.m, false);
+		ep_model_link_set(s.m, false);
 	else
-		rte_ep_model_ready_set(s.m, false);
+		ep_model_ready_set(s.m, false);
 	if (!link) {
 		/* READY alone: the slow path looks at it on every call */
 		rte_dma_vchan_status(d, 0, &vs);
@@ -712,11 +712,11 @@ run_link_loss(const char *layout, bool link)
 	EP_TEST_ASSERT(lerr > 0, "outstanding jobs fail with link error");
 	EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0, t_iova(h), ep_addr(&s, 0), 64, 0), -EIO,
 		"refused while down");
-	rte_ep_model_timing_set(s.m, 0, 0);
+	ep_model_timing_set(s.m, 0, 0);
 	if (link)
-		rte_ep_model_link_set(s.m, true);
+		ep_model_link_set(s.m, true);
 	else
-		rte_ep_model_ready_set(s.m, true);
+		ep_model_ready_set(s.m, true);
 	/* comes back by itself once READY is back */
 	end = t_deadline(T_TIMEOUT_MS);
 	do {
@@ -789,7 +789,7 @@ t_pipeline(const char *layout)
 {
 	enum rte_dma_status_code st[64];
 	struct rte_pmd_dw_edma_counters c;
-	struct rte_ep_model_stats ms;
+	struct ep_model_stats ms;
 	uint8_t *h = t_host_alloc(64 * 512), *ep;
 	unsigned int i, sent = 0, got = 0, k;
 	uint64_t end;
@@ -799,7 +799,7 @@ t_pipeline(const char *layout)
 
 	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "")), 0, "probe");
 	d = t_dev(&s, "rd0");
-	ep = rte_ep_model_ep_ptr(s.m, ep_addr(&s, 0), 64 * 512);
+	ep = ep_model_ep_ptr(s.m, ep_addr(&s, 0), 64 * 512);
 	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_DEV, 63), 0, "setup");
 	t_fill(h, 64 * 512, 5);
 	end = t_deadline(4 * T_TIMEOUT_MS);
@@ -823,7 +823,7 @@ t_pipeline(const char *layout)
 	EP_TEST_ASSERT_EQ(got, 20000, "all jobs completed");
 	EP_TEST_ASSERT(memcmp(h, ep, 64 * 512) == 0, "data");
 	rte_pmd_dw_edma_counters_get(d, &c);
-	rte_ep_model_stats_get(s.m, &ms);
+	ep_model_stats_get(s.m, &ms);
 	printf("  %s: %" PRIu64 " doorbells, %" PRIu64 " re-rung; "
 		"model acted %" PRIu64 " lost %" PRIu64 "\n",
 		layout, c.doorbells, c.doorbell_retries, ms.doorbells, ms.doorbells_lost);
@@ -852,13 +852,13 @@ t_pipeline(const char *layout)
 static volatile uint32_t *
 t_regs(const struct t_sim *s)
 {
-	struct rte_ep_model_bar mb, rb;
+	struct ep_model_bar mb, rb;
 	const volatile uint32_t *meta;
 
-	if (rte_ep_model_bar_get(s->m, s->mi.metadata_bar, &mb) != 0)
+	if (ep_model_bar_get(s->m, s->mi.metadata_bar, &mb) != 0)
 		return NULL;
 	meta = mb.addr;
-	if (rte_ep_model_bar_get(s->m, meta[2] & 7, &rb) != 0)
+	if (ep_model_bar_get(s->m, meta[2] & 7, &rb) != 0)
 		return NULL;
 	return (volatile uint32_t *)((uint8_t *)rb.addr +
 		(((uint64_t)meta[4] << 32) | meta[3]));
@@ -889,13 +889,13 @@ t_retry_cap(const char *layout)
 	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "")), 0, "probe");
 	d = t_dev(&s, "rd0");
 	regs = t_regs(&s);
-	ep = rte_ep_model_ep_ptr(s.m, ep_addr(&s, 0), 4 * 256);
+	ep = ep_model_ep_ptr(s.m, ep_addr(&s, 0), 4 * 256);
 	EP_TEST_ASSERT(regs != NULL && ep != NULL && h != NULL, "register window, buffers");
 	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_DEV, 16), 0, "setup");
 	EP_TEST_ASSERT_EQ(run_jobs(&s, d, false, 4, 64, 4, &id), 0, "before");
-	if (s.mi.map_format == RTE_EP_MODEL_MF_HDMA_NATIVE)
+	if (s.mi.map_format == EP_MODEL_MF_HDMA_NATIVE)
 		regs[0x100 / 4] = 0;            /* rd0 ch_en */
-	else if (s.mi.map_format == RTE_EP_MODEL_MF_HDMA_COMPAT)
+	else if (s.mi.map_format == EP_MODEL_MF_HDMA_COMPAT)
 		regs[0x168 / 4] = 0;            /* rd_ch_pwr_en(0) */
 	else
 		regs[0x02c / 4] = 0;            /* rd_engine_en */
@@ -942,12 +942,12 @@ t_fence(const char *layout)
 
 	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "")), 0, "probe");
 	d = t_dev(&s, "rd0");
-	ep = rte_ep_model_ep_ptr(s.m, ep_addr(&s, 0), 8 * 256);
+	ep = ep_model_ep_ptr(s.m, ep_addr(&s, 0), 8 * 256);
 	EP_TEST_ASSERT(h != NULL && ep != NULL, "buffers");
 	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_DEV, 16), 0, "setup");
 	t_fill(h, 8 * 256, 9);
 	memset(ep, 0, 8 * 256);
-	rte_ep_model_inject_abort(s.m, RTE_EP_MODEL_DIR_RD, 0, 2);
+	ep_model_inject_abort(s.m, EP_MODEL_DIR_RD, 0, 2);
 	for (i = 0; i < 8; i++)
 		EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0, t_iova(h + i * 256), ep_addr(&s, i * 256),
 			256, i == 5 ? RTE_DMA_OP_FLAG_FENCE : 0), (int)i, "copy %u", i);
@@ -1028,13 +1028,13 @@ t_host_req_viol_dump(const struct t_sim *s)
 	char v[160];
 	unsigned int i;
 
-	for (i = 0; rte_ep_model_violation_get(s->m, i, v, sizeof(v)) == 0; i++)
+	for (i = 0; ep_model_violation_get(s->m, i, v, sizeof(v)) == 0; i++)
 		printf("  violation %u: %s\n", i, v);
 }
 
 /*
  * The endpoint re-ran epc_deinit + epc_init (spec B.4, the model's
- * rte_ep_model_reinit()): channels quiesced, READY and HOST_REQ both clear,
+ * ep_model_reinit()): channels quiesced, READY and HOST_REQ both clear,
  * register block reset. Jobs in flight end with a link error; READY comes
  * back only if the driver raises HOST_REQ again, then the device works.
  */
@@ -1045,7 +1045,7 @@ t_host_req(const char *layout)
 	enum rte_dma_status_code st[8];
 	uint8_t *h = t_host_alloc(8 * 256);
 	enum rte_dma_vchan_status vs;
-	struct rte_ep_model_bar mb;
+	struct ep_model_bar mb;
 	volatile uint32_t *ctrl;
 	struct t_sim s;
 	unsigned int i, ok = 0;
@@ -1058,19 +1058,19 @@ t_host_req(const char *layout)
 	EP_TEST_ASSERT(h != NULL, "alloc");
 	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "")), 0, "probe");
 	d = t_dev(&s, "rd0");
-	EP_TEST_ASSERT_EQ(rte_ep_model_bar_get(s.m, s.mi.metadata_bar, &mb), 0, "meta BAR");
+	EP_TEST_ASSERT_EQ(ep_model_bar_get(s.m, s.mi.metadata_bar, &mb), 0, "meta BAR");
 	/* read only: the CTRL word is watched, never written, by the test */
 	ctrl = (volatile uint32_t *)((uint8_t *)mb.addr + 8);
 	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_DEV, 16), 0, "setup");
 	EP_TEST_ASSERT_EQ(run_jobs(&s, d, false, 8, 64, 8, &id), 0, "before");
 	/* jobs in flight at the re-init: 40 ms an element keeps them there */
-	rte_ep_model_timing_set(s.m, 40 * 1000 * 1000, 0);
+	ep_model_timing_set(s.m, 40 * 1000 * 1000, 0);
 	for (i = 0; i < 8; i++)
 		EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0, t_iova(h + i * 256), ep_addr(&s, i * 256),
 			256, 0), (int)(uint16_t)(id + i), "copy %u", i);
 	EP_TEST_ASSERT_EQ(rte_dma_submit(d, 0), 0, "submit");
-	EP_TEST_ASSERT_EQ(rte_ep_model_reinit(s.m), 0, "endpoint re-init");
-	rte_ep_model_timing_set(s.m, 0, 0);
+	EP_TEST_ASSERT_EQ(ep_model_reinit(s.m), 0, "endpoint re-init");
+	ep_model_timing_set(s.m, 0, 0);
 	EP_TEST_ASSERT_EQ(*ctrl & (host_req | ready), 0, "endpoint cleared H and R (0x%08x)",
 		*ctrl);
 	/* every job in flight gets its final status: a prefix done, the rest link error */
@@ -1105,9 +1105,9 @@ t_host_req(const char *layout)
 	id = (uint16_t)(rc + 1);
 	EP_TEST_ASSERT_EQ(run_jobs(&s, d, false, 32, 256, 16, &id), 0, "after (data checked)");
 	EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
-	if (rte_ep_model_violations(s.m) != 0)
+	if (ep_model_violations(s.m) != 0)
 		t_host_req_viol_dump(&s);
-	EP_TEST_ASSERT_EQ(rte_ep_model_violations(s.m), 0, "no host write while READY was 0");
+	EP_TEST_ASSERT_EQ(ep_model_violations(s.m), 0, "no host write while READY was 0");
 	rte_free(h);
 	return t_sim_close(&s);
 }
@@ -1121,7 +1121,7 @@ static int
 t_stop_running(const char *layout)
 {
 	enum rte_dma_status_code st[8];
-	struct rte_ep_model_stats m0, m1;
+	struct ep_model_stats m0, m1;
 	struct rte_dma_stats ds;
 	uint8_t *h = t_host_alloc(8 * 256);
 	struct t_sim s;
@@ -1136,17 +1136,17 @@ t_stop_running(const char *layout)
 	w0 = t_dev(&s, "wr0");
 	EP_TEST_ASSERT_EQ(t_chan_setup(w0, RTE_DMA_DIR_DEV_TO_MEM, 16), 0, "sibling");
 	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_DEV_TO_MEM, 16), 0, "setup");
-	rte_ep_model_timing_set(s.m, 40 * 1000 * 1000, 0); /* 40 ms an element */
+	ep_model_timing_set(s.m, 40 * 1000 * 1000, 0); /* 40 ms an element */
 	for (i = 0; i < 8; i++)
 		EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0, ep_addr(&s, i * 256), t_iova(h + i * 256),
 			256, 0), (int)i, "copy %u", i);
 	rte_dma_submit(d, 0);
 	EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
-	rte_ep_model_stats_get(s.m, &m0);
+	ep_model_stats_get(s.m, &m0);
 	/* an observation window, not synchronisation: nothing may run now */
 	rte_delay_us_sleep(200 * 1000);
-	rte_ep_model_stats_get(s.m, &m1);
-	rte_ep_model_timing_set(s.m, 0, 0);
+	ep_model_stats_get(s.m, &m1);
+	ep_model_timing_set(s.m, 0, 0);
 	EP_TEST_ASSERT_EQ(m1.elements, m0.elements, "channel still running after stop");
 	/* every job has its final status and can be collected before start */
 	EP_TEST_ASSERT_EQ(rte_dma_completed_status(d, 0, 8, &last, st), 8, "collect after stop");

@@ -24,7 +24,7 @@
 #include <rte_malloc.h>
 #include <rte_random.h>
 
-#include <rte_ep_model.h>
+#include <ep_model.h>
 #include <rte_pmd_dw_edma.h>
 
 #include "ep_test.h"
@@ -36,8 +36,8 @@ static unsigned int t_sim_seq;
 
 struct t_sim {
 	char name[32];
-	struct rte_ep_model *m;
-	struct rte_ep_model_info mi;
+	struct ep_model *m;
+	struct ep_model_info mi;
 };
 
 static inline uint64_t
@@ -63,8 +63,8 @@ t_sim_open(struct t_sim *s, const char *args)
 	rc = rte_vdev_init(s->name, args);
 	if (rc != 0)
 		return rc;
-	s->m = rte_ep_model_find(s->name);
-	if (s->m == NULL || rte_ep_model_info_get(s->m, &s->mi) != 0) {
+	s->m = ep_model_find(s->name);
+	if (s->m == NULL || ep_model_info_get(s->m, &s->mi) != 0) {
 		rte_vdev_uninit(s->name);
 		return -ENOENT;
 	}
@@ -73,13 +73,13 @@ t_sim_open(struct t_sim *s, const char *args)
 
 /* Print recorded ownership violations; return their number. */
 static inline uint64_t
-t_violations(struct rte_ep_model *m)
+t_violations(struct ep_model *m)
 {
-	uint64_t n = rte_ep_model_violations(m);
+	uint64_t n = ep_model_violations(m);
 	char buf[256];
 	unsigned int i;
 
-	for (i = 0; i < n && rte_ep_model_violation_get(m, i, buf, sizeof(buf)) == 0; i++)
+	for (i = 0; i < n && ep_model_violation_get(m, i, buf, sizeof(buf)) == 0; i++)
 		printf("  violation %u: %s\n", i, buf);
 	return n;
 }

@@ -24,7 +24,7 @@
 
 static uint8_t good_blob[BLOB_MAX];
 static uint32_t good_len;
-static uint64_t bar_len[RTE_EP_MODEL_NUM_BARS];
+static uint64_t bar_len[EP_MODEL_NUM_BARS];
 
 static uint32_t
 get32(const uint8_t *b, uint32_t off)
@@ -51,25 +51,25 @@ set_field(uint8_t *b, uint32_t off, uint32_t mask, unsigned int shift, uint32_t 
 static int
 learn_good_blob(void)
 {
-	struct rte_ep_model *m = rte_ep_model_create("meta_reference", MODEL_CFG);
-	struct rte_ep_model_info mi;
-	struct rte_ep_model_bar b;
+	struct ep_model *m = ep_model_create("meta_reference", MODEL_CFG);
+	struct ep_model_info mi;
+	struct ep_model_bar b;
 	unsigned int i;
 
 	if (m == NULL)
 		return -1;
-	rte_ep_model_info_get(m, &mi);
-	for (i = 0; i < RTE_EP_MODEL_NUM_BARS; i++)
-		bar_len[i] = rte_ep_model_bar_get(m, i, &b) == 0 ? b.len : 0;
-	rte_ep_model_bar_get(m, mi.metadata_bar, &b);
+	ep_model_info_get(m, &mi);
+	for (i = 0; i < EP_MODEL_NUM_BARS; i++)
+		bar_len[i] = ep_model_bar_get(m, i, &b) == 0 ? b.len : 0;
+	ep_model_bar_get(m, mi.metadata_bar, &b);
 	good_len = get32(b.addr, 4) >> 16;
 	if (good_len > BLOB_MAX || good_len < 0x1c) {
-		rte_ep_model_destroy(m);
+		ep_model_destroy(m);
 		return -1;
 	}
 	memcpy(good_blob, b.addr, good_len);
 	put32(good_blob, 8, get32(good_blob, 8) & ~(3u << 30));
-	rte_ep_model_destroy(m);
+	ep_model_destroy(m);
 	return 0;
 }
 
@@ -79,10 +79,10 @@ typedef void (*mutate_t)(uint8_t *b);
 static int
 run_blob(const char *what, mutate_t mut, bool expect_ok, bool after_ready)
 {
-	uint8_t blob[BLOB_MAX], *snap[RTE_EP_MODEL_NUM_BARS] = { NULL };
-	struct rte_ep_model_stats st;
-	struct rte_ep_model_info mi;
-	struct rte_ep_model *m;
+	uint8_t blob[BLOB_MAX], *snap[EP_MODEL_NUM_BARS] = { NULL };
+	struct ep_model_stats st;
+	struct ep_model_info mi;
+	struct ep_model *m;
 	char path[128], cfg[256], name[32];
 	unsigned int i;
 	uint32_t ctrl;
@@ -100,14 +100,14 @@ run_blob(const char *what, mutate_t mut, bool expect_ok, bool after_ready)
 	snprintf(name, sizeof(name), "dma_dw_edma_sim%u", t_sim_seq++);
 	snprintf(cfg, sizeof(cfg), "%s,metadata_file=%s", MODEL_CFG, path);
 	/* the application makes the model; the vdev attaches to it */
-	m = rte_ep_model_create(name, cfg);
+	m = ep_model_create(name, cfg);
 	unlink(path);
 	EP_TEST_ASSERT(m != NULL, "model for %s", what);
-	rte_ep_model_info_get(m, &mi);
-	for (i = 0; i < RTE_EP_MODEL_NUM_BARS; i++) {
-		struct rte_ep_model_bar b;
+	ep_model_info_get(m, &mi);
+	for (i = 0; i < EP_MODEL_NUM_BARS; i++) {
+		struct ep_model_bar b;
 
-		if (i == mi.metadata_bar || rte_ep_model_bar_get(m, i, &b) != 0 || b.len == 0)
+		if (i == mi.metadata_bar || ep_model_bar_get(m, i, &b) != 0 || b.len == 0)
 			continue;
 		snap[i] = malloc(b.len);
 		memcpy(snap[i], b.addr, b.len);
@@ -135,28 +135,28 @@ run_blob(const char *what, mutate_t mut, bool expect_ok, bool after_ready)
 		fail = 1;
 		goto out;
 	}
-	for (i = 0; i < RTE_EP_MODEL_NUM_BARS; i++) {
-		struct rte_ep_model_bar b;
+	for (i = 0; i < EP_MODEL_NUM_BARS; i++) {
+		struct ep_model_bar b;
 
 		if (snap[i] == NULL)
 			continue;
-		rte_ep_model_bar_get(m, i, &b);
+		ep_model_bar_get(m, i, &b);
 		if (memcmp(snap[i], b.addr, b.len) != 0) {
 			printf("  %s: BAR%u changed by a refused probe\n", what, i);
 			fail = 1;
 		}
 	}
 	{
-		struct rte_ep_model_bar b;
+		struct ep_model_bar b;
 
-		rte_ep_model_bar_get(m, mi.metadata_bar, &b);
+		ep_model_bar_get(m, mi.metadata_bar, &b);
 		ctrl = get32(b.addr, 8);
 	}
 	if (ctrl & (1u << 30)) {
 		printf("  %s: HOST_REQ left set (CTRL 0x%08x)\n", what, ctrl);
 		fail = 1;
 	}
-	rte_ep_model_stats_get(m, &st);
+	ep_model_stats_get(m, &st);
 	if (!after_ready && st.host_writes != 0) {
 		printf("  %s: %" PRIu64 " host writes before the blob was accepted\n", what,
 			st.host_writes);
@@ -165,8 +165,8 @@ run_blob(const char *what, mutate_t mut, bool expect_ok, bool after_ready)
 out:
 	if (t_violations(m) != 0)
 		fail = 1;
-	rte_ep_model_destroy(m);
-	for (i = 0; i < RTE_EP_MODEL_NUM_BARS; i++)
+	ep_model_destroy(m);
+	for (i = 0; i < EP_MODEL_NUM_BARS; i++)
 		free(snap[i]);
 	EP_TEST_ASSERT_EQ(fail, 0, "%s", what);
 	return 0;

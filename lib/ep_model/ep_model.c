@@ -20,11 +20,11 @@
 RTE_LOG_REGISTER_DEFAULT(epm_logtype, NOTICE);
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct rte_ep_model *registry;
+static struct ep_model *registry;
 
 /* Locking a const instance: the lock is not part of its observable state. */
 static pthread_mutex_t *
-lk(const struct rte_ep_model *m)
+lk(const struct ep_model *m)
 {
 	return (pthread_mutex_t *)(uintptr_t)&m->lock;
 }
@@ -57,16 +57,16 @@ map_anon(uint64_t len)
 static uint32_t
 reg_window_size(const struct epm_cfg *c)
 {
-	if (c->layout == RTE_EP_MODEL_MF_HDMA_NATIVE)
+	if (c->layout == EP_MODEL_MF_HDMA_NATIVE)
 		return RTE_ALIGN_CEIL(RTE_MAX(c->hw_wr, c->hw_rd) * 0x200u, 4096u);
-	if (c->layout == RTE_EP_MODEL_MF_EDMA_LEGACY)
+	if (c->layout == EP_MODEL_MF_EDMA_LEGACY)
 		return 0x1000;
 	return EDMA_REG_SIZE;
 }
 
 /* Place every region, size the BARs and check nothing overlaps. */
 static int
-layout_bars(struct rte_ep_model *m, uint32_t msix_vectors, uint64_t bar_len[])
+layout_bars(struct ep_model *m, uint32_t msix_vectors, uint64_t bar_len[])
 {
 	const struct epm_cfg *c = &m->cfg;
 	struct epm_region reg[3 + 2 * EPM_MAX_CH];
@@ -91,7 +91,7 @@ layout_bars(struct rte_ep_model *m, uint32_t msix_vectors, uint64_t bar_len[])
 		reg[n++] = (struct epm_region){ c->desc_bar, m->desc[i].bar_off,
 			c->desc_size, "descriptor window" };
 	}
-	for (i = 0; i < RTE_EP_MODEL_NUM_BARS; i++)
+	for (i = 0; i < EP_MODEL_NUM_BARS; i++)
 		bar_len[i] = 0;
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < i; j++) {
@@ -111,11 +111,11 @@ layout_bars(struct rte_ep_model *m, uint32_t msix_vectors, uint64_t bar_len[])
 }
 
 static void
-free_model(struct rte_ep_model *m)
+free_model(struct ep_model *m)
 {
 	unsigned int b;
 
-	for (b = 0; b < RTE_EP_MODEL_NUM_BARS; b++) {
+	for (b = 0; b < EP_MODEL_NUM_BARS; b++) {
 		if (m->bar[b].mem != NULL)
 			munmap(m->bar[b].mem, m->bar[b].len);
 		free(m->bar[b].saved);
@@ -130,7 +130,7 @@ free_model(struct rte_ep_model *m)
 }
 
 static void
-init_channels(struct rte_ep_model *m)
+init_channels(struct ep_model *m)
 {
 	const struct epm_cfg *c = &m->cfg;
 	unsigned int d, i, k;
@@ -146,7 +146,7 @@ init_channels(struct rte_ep_model *m)
 			ch->idx = i;
 			ch->blk = epm_is_hdma_native(m) ? HDMA_CH_BASE(d, i) :
 				EDMA_CH_BASE(d, i);
-			ch->active = i < deleg && c->layout != RTE_EP_MODEL_MF_EDMA_LEGACY;
+			ch->active = i < deleg && c->layout != EP_MODEL_MF_EDMA_LEGACY;
 			ch->abort_left = -1;
 			ch->corrupt_left = -1;
 		}
@@ -164,11 +164,11 @@ ms_event(uint64_t ms)
 	return ms == EPM_NONE ? EPM_NONE : ms * 1000000ULL;
 }
 
-struct rte_ep_model *
-rte_ep_model_create(const char *name, const char *args)
+struct ep_model *
+ep_model_create(const char *name, const char *args)
 {
-	struct rte_ep_model *m, *it;
-	uint64_t bar_len[RTE_EP_MODEL_NUM_BARS];
+	struct ep_model *m, *it;
+	uint64_t bar_len[EP_MODEL_NUM_BARS];
 	uint8_t *img = NULL;
 	uint32_t img_len = 0, msix_vectors;
 	unsigned int b;
@@ -204,7 +204,7 @@ rte_ep_model_create(const char *name, const char *args)
 	if (rc != 0)
 		goto fail;
 	rc = -ENOMEM;
-	for (b = 0; b < RTE_EP_MODEL_NUM_BARS; b++) {
+	for (b = 0; b < EP_MODEL_NUM_BARS; b++) {
 		if (bar_len[b] == 0)
 			continue;
 		m->bar[b].mem = map_anon(bar_len[b]);
@@ -277,9 +277,9 @@ fail:
 }
 
 void
-rte_ep_model_destroy(struct rte_ep_model *m)
+ep_model_destroy(struct ep_model *m)
 {
-	struct rte_ep_model **pp;
+	struct ep_model **pp;
 	unsigned int d, i;
 
 	if (m == NULL)
@@ -311,10 +311,10 @@ rte_ep_model_destroy(struct rte_ep_model *m)
 	free_model(m);
 }
 
-struct rte_ep_model *
-rte_ep_model_find(const char *name)
+struct ep_model *
+ep_model_find(const char *name)
 {
-	struct rte_ep_model *it;
+	struct ep_model *it;
 
 	if (name == NULL)
 		return NULL;
@@ -327,10 +327,10 @@ rte_ep_model_find(const char *name)
 }
 
 int
-rte_ep_model_bar_get(const struct rte_ep_model *m, unsigned int bar,
-		struct rte_ep_model_bar *out)
+ep_model_bar_get(const struct ep_model *m, unsigned int bar,
+		struct ep_model_bar *out)
 {
-	if (m == NULL || out == NULL || bar >= RTE_EP_MODEL_NUM_BARS)
+	if (m == NULL || out == NULL || bar >= EP_MODEL_NUM_BARS)
 		return -EINVAL;
 	out->addr = m->bar[bar].mem;
 	out->len = m->bar[bar].len;
@@ -338,7 +338,7 @@ rte_ep_model_bar_get(const struct rte_ep_model *m, unsigned int bar,
 }
 
 int
-rte_ep_model_info_get(const struct rte_ep_model *m, struct rte_ep_model_info *info)
+ep_model_info_get(const struct ep_model *m, struct ep_model_info *info)
 {
 	if (m == NULL || info == NULL)
 		return -EINVAL;
@@ -361,7 +361,7 @@ rte_ep_model_info_get(const struct rte_ep_model *m, struct rte_ep_model_info *in
 }
 
 void *
-rte_ep_model_ep_ptr(const struct rte_ep_model *m, uint64_t ep_addr, uint64_t len)
+ep_model_ep_ptr(const struct ep_model *m, uint64_t ep_addr, uint64_t len)
 {
 	const struct epm_cfg *c;
 	unsigned int i;
@@ -383,7 +383,7 @@ rte_ep_model_ep_ptr(const struct rte_ep_model *m, uint64_t ep_addr, uint64_t len
 }
 
 int
-rte_ep_model_poll(struct rte_ep_model *m)
+ep_model_poll(struct ep_model *m)
 {
 	int n;
 
@@ -398,7 +398,7 @@ rte_ep_model_poll(struct rte_ep_model *m)
 }
 
 int
-rte_ep_model_advance_us(struct rte_ep_model *m, uint64_t us)
+ep_model_advance_us(struct ep_model *m, uint64_t us)
 {
 	if (m == NULL)
 		return -EINVAL;
@@ -416,7 +416,7 @@ rte_ep_model_advance_us(struct rte_ep_model *m, uint64_t us)
 }
 
 int
-rte_ep_model_stats_get(const struct rte_ep_model *m, struct rte_ep_model_stats *stats)
+ep_model_stats_get(const struct ep_model *m, struct ep_model_stats *stats)
 {
 	if (m == NULL || stats == NULL)
 		return -EINVAL;
@@ -427,7 +427,7 @@ rte_ep_model_stats_get(const struct rte_ep_model *m, struct rte_ep_model_stats *
 }
 
 uint64_t
-rte_ep_model_violations(const struct rte_ep_model *m)
+ep_model_violations(const struct ep_model *m)
 {
 	uint64_t n;
 
@@ -440,7 +440,7 @@ rte_ep_model_violations(const struct rte_ep_model *m)
 }
 
 int
-rte_ep_model_violation_get(const struct rte_ep_model *m, unsigned int idx,
+ep_model_violation_get(const struct ep_model *m, unsigned int idx,
 		char *buf, size_t len)
 {
 	int rc = -ENOENT;
@@ -457,7 +457,7 @@ rte_ep_model_violation_get(const struct rte_ep_model *m, unsigned int idx,
 }
 
 void
-rte_ep_model_violations_clear(struct rte_ep_model *m)
+ep_model_violations_clear(struct ep_model *m)
 {
 	if (m == NULL)
 		return;
@@ -468,16 +468,16 @@ rte_ep_model_violations_clear(struct rte_ep_model *m)
 }
 
 static struct epm_chan *
-api_chan(struct rte_ep_model *m, enum rte_ep_model_dir dir, unsigned int ch)
+api_chan(struct ep_model *m, enum ep_model_dir dir, unsigned int ch)
 {
-	if (m == NULL || (dir != RTE_EP_MODEL_DIR_WR && dir != RTE_EP_MODEL_DIR_RD) ||
+	if (m == NULL || (dir != EP_MODEL_DIR_WR && dir != EP_MODEL_DIR_RD) ||
 			ch >= EPM_MAX_CH || !m->ch[dir][ch].active)
 		return NULL;
 	return &m->ch[dir][ch];
 }
 
 int
-rte_ep_model_inject_abort(struct rte_ep_model *m, enum rte_ep_model_dir dir,
+ep_model_inject_abort(struct ep_model *m, enum ep_model_dir dir,
 		unsigned int ch, uint32_t nth)
 {
 	struct epm_chan *c = api_chan(m, dir, ch);
@@ -491,7 +491,7 @@ rte_ep_model_inject_abort(struct rte_ep_model *m, enum rte_ep_model_dir dir,
 }
 
 int
-rte_ep_model_inject_corruption(struct rte_ep_model *m, enum rte_ep_model_dir dir,
+ep_model_inject_corruption(struct ep_model *m, enum ep_model_dir dir,
 		unsigned int ch, uint32_t nth)
 {
 	struct epm_chan *c = api_chan(m, dir, ch);
@@ -505,7 +505,7 @@ rte_ep_model_inject_corruption(struct rte_ep_model *m, enum rte_ep_model_dir dir
 }
 
 int
-rte_ep_model_link_set(struct rte_ep_model *m, bool up)
+ep_model_link_set(struct ep_model *m, bool up)
 {
 	if (m == NULL)
 		return -EINVAL;
@@ -519,7 +519,7 @@ rte_ep_model_link_set(struct rte_ep_model *m, bool up)
 }
 
 int
-rte_ep_model_ready_set(struct rte_ep_model *m, bool ready)
+ep_model_ready_set(struct ep_model *m, bool ready)
 {
 	if (m == NULL)
 		return -EINVAL;
@@ -533,7 +533,7 @@ rte_ep_model_ready_set(struct rte_ep_model *m, bool ready)
 }
 
 int
-rte_ep_model_reinit(struct rte_ep_model *m)
+ep_model_reinit(struct ep_model *m)
 {
 	if (m == NULL)
 		return -EINVAL;
@@ -544,7 +544,7 @@ rte_ep_model_reinit(struct rte_ep_model *m)
 }
 
 int
-rte_ep_model_timing_set(struct rte_ep_model *m, uint64_t element_ns,
+ep_model_timing_set(struct ep_model *m, uint64_t element_ns,
 		uint64_t bytes_per_sec)
 {
 	if (m == NULL)

@@ -16,7 +16,7 @@
 
 #include "ep_model_internal.h"
 
-const char *const rte_ep_model_keys[] = {
+const char *const ep_model_keys[] = {
 	"layout", "wr", "rd", "hw_wr", "hw_rd", "func",
 	"meta_bar", "reg_bar", "reg_off", "desc_bar", "desc_off", "desc_size",
 	"desc_addr", "msix", "ep_mem_base", "ep_mem_size", "outbound",
@@ -83,9 +83,9 @@ parse_inject(const char *key, const char *val, struct epm_inject *inj)
 	if (val == NULL)
 		goto bad;
 	if (strncmp(val, "wr", 2) == 0)
-		inj->dir = RTE_EP_MODEL_DIR_WR;
+		inj->dir = EP_MODEL_DIR_WR;
 	else if (strncmp(val, "rd", 2) == 0)
-		inj->dir = RTE_EP_MODEL_DIR_RD;
+		inj->dir = EP_MODEL_DIR_RD;
 	else
 		goto bad;
 	colon = strchr(val, ':');
@@ -127,13 +127,13 @@ apply_key(struct epm_cfg *c, const char *key, const char *val)
 
 	if (strcmp(key, "layout") == 0) {
 		if (val != NULL && strcmp(val, "edma-unroll") == 0)
-			c->layout = RTE_EP_MODEL_MF_EDMA_UNROLL;
+			c->layout = EP_MODEL_MF_EDMA_UNROLL;
 		else if (val != NULL && strcmp(val, "hdma-compat") == 0)
-			c->layout = RTE_EP_MODEL_MF_HDMA_COMPAT;
+			c->layout = EP_MODEL_MF_HDMA_COMPAT;
 		else if (val != NULL && strcmp(val, "hdma-native") == 0)
-			c->layout = RTE_EP_MODEL_MF_HDMA_NATIVE;
+			c->layout = EP_MODEL_MF_HDMA_NATIVE;
 		else if (val != NULL && strcmp(val, "edma-legacy") == 0)
-			c->layout = RTE_EP_MODEL_MF_EDMA_LEGACY;
+			c->layout = EP_MODEL_MF_EDMA_LEGACY;
 		else {
 			EPM_LOG(ERR, "bad value '%s' for key 'layout' (expected edma-unroll, "
 				"hdma-compat, hdma-native or edma-legacy)",
@@ -158,9 +158,9 @@ apply_key(struct epm_cfg *c, const char *key, const char *val)
 		return 0;
 	}
 	NUM("func", 255, func)
-	NUM("meta_bar", RTE_EP_MODEL_NUM_BARS - 1, meta_bar)
-	NUM("reg_bar", RTE_EP_MODEL_NUM_BARS - 1, reg_bar)
-	NUM("desc_bar", RTE_EP_MODEL_NUM_BARS - 1, desc_bar)
+	NUM("meta_bar", EP_MODEL_NUM_BARS - 1, meta_bar)
+	NUM("reg_bar", EP_MODEL_NUM_BARS - 1, reg_bar)
+	NUM("desc_bar", EP_MODEL_NUM_BARS - 1, desc_bar)
 	NUM("reg_off", EPM_BAR_OFF_MAX, reg_off)
 	if (strcmp(key, "desc_off") == 0) {
 		rc = parse_u64(key, val, EPM_BAR_OFF_MAX, &v);
@@ -236,7 +236,7 @@ static void
 set_defaults(struct epm_cfg *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->layout = RTE_EP_MODEL_MF_EDMA_UNROLL;
+	c->layout = EP_MODEL_MF_EDMA_UNROLL;
 	c->wr = 1;
 	c->rd = 1;
 	c->func = 1;
@@ -273,7 +273,7 @@ ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 static int
 check_cfg(struct epm_cfg *c)
 {
-	bool native = c->layout == RTE_EP_MODEL_MF_HDMA_NATIVE;
+	bool native = c->layout == EP_MODEL_MF_HDMA_NATIVE;
 	unsigned int max_func = native ? 255 : 31;
 	uint64_t i, nwin, stride;
 
@@ -353,12 +353,12 @@ check_cfg(struct epm_cfg *c)
 	for (i = 0; i < c->naborts + c->ncorrupts; i++) {
 		const struct epm_inject *inj = i < c->naborts ? &c->aborts[i] :
 			&c->corrupts[i - c->naborts];
-		unsigned int n = inj->dir == RTE_EP_MODEL_DIR_WR ? c->wr : c->rd;
+		unsigned int n = inj->dir == EP_MODEL_DIR_WR ? c->wr : c->rd;
 
 		if (inj->ch >= n) {
 			EPM_LOG(ERR, "%s=%s%u:%u names a channel that is not delegated",
 				i < c->naborts ? "abort" : "corrupt",
-				inj->dir == RTE_EP_MODEL_DIR_WR ? "wr" : "rd", inj->ch,
+				inj->dir == EP_MODEL_DIR_WR ? "wr" : "rd", inj->ch,
 				inj->nth);
 			return -EINVAL;
 		}

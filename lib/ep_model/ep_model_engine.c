@@ -41,7 +41,7 @@ mono_ns(void)
 }
 
 uint64_t
-epm_now(const struct rte_ep_model *m)
+epm_now(const struct ep_model *m)
 {
 	if (m->cfg.thread)
 		return mono_ns() - m->t0_ns;
@@ -49,7 +49,7 @@ epm_now(const struct rte_ep_model *m)
 }
 
 static bool
-native(const struct rte_ep_model *m)
+native(const struct ep_model *m)
 {
 	return epm_is_hdma_native(m);
 }
@@ -71,7 +71,7 @@ cs_of(const struct epm_chan *c)
 
 /* Publish CS (and on eDMA the engine's CCS) in the channel's registers. */
 static void
-publish_state(struct rte_ep_model *m, struct epm_chan *c, bool with_ccs)
+publish_state(struct ep_model *m, struct epm_chan *c, bool with_ccs)
 {
 	if (native(m)) {
 		if (with_ccs)
@@ -86,13 +86,13 @@ publish_state(struct rte_ep_model *m, struct epm_chan *c, bool with_ccs)
 }
 
 void
-epm_ch_set_cs(struct rte_ep_model *m, struct epm_chan *c)
+epm_ch_set_cs(struct ep_model *m, struct epm_chan *c)
 {
 	publish_state(m, c, false);
 }
 
 static void
-publish_llp(struct rte_ep_model *m, struct epm_chan *c)
+publish_llp(struct ep_model *m, struct epm_chan *c)
 {
 	uint32_t lo = native(m) ? HDMA_LLP_LO : EDMA_CH_LLP_LO;
 	uint32_t hi = native(m) ? HDMA_LLP_HI : EDMA_CH_LLP_HI;
@@ -105,17 +105,17 @@ publish_llp(struct rte_ep_model *m, struct epm_chan *c)
 static uint32_t
 status_off(int dir)
 {
-	return dir == RTE_EP_MODEL_DIR_WR ? EDMA_WR_INT_STATUS : EDMA_RD_INT_STATUS;
+	return dir == EP_MODEL_DIR_WR ? EDMA_WR_INT_STATUS : EDMA_RD_INT_STATUS;
 }
 
 void
-epm_ch_clear_cause(struct rte_ep_model *m, struct epm_chan *c)
+epm_ch_clear_cause(struct ep_model *m, struct epm_chan *c)
 {
 	uint32_t b = 1u << c->idx;
 
 	if (native(m))
 		return;
-	if (c->dir == RTE_EP_MODEL_DIR_WR) {
+	if (c->dir == EP_MODEL_DIR_WR) {
 		epm_reg_update(m, EDMA_WR_ERR_STATUS, b | (b << 16), 0);
 	} else {
 		epm_reg_update(m, EDMA_RD_ERR_STATUS_LO, b | (b << 16), 0);
@@ -137,10 +137,10 @@ epm_ch_reset(struct epm_chan *c)
 }
 
 static void
-latch_cause(struct rte_ep_model *m, struct epm_chan *c, enum epm_cause cause)
+latch_cause(struct ep_model *m, struct epm_chan *c, enum epm_cause cause)
 {
 	uint32_t b = 1u << c->idx;
-	bool wr = c->dir == RTE_EP_MODEL_DIR_WR;
+	bool wr = c->dir == EP_MODEL_DIR_WR;
 
 	if (native(m))
 		return;	/* HDMA native has no error cause registers */
@@ -172,17 +172,17 @@ latch_cause(struct rte_ep_model *m, struct epm_chan *c, enum epm_cause cause)
  * but the model has not seen yet: consumed later it would erase the new bit.
  */
 static void
-consume_int_clear(struct rte_ep_model *m, const struct epm_chan *c)
+consume_int_clear(struct ep_model *m, const struct epm_chan *c)
 {
 	if (native(m))
 		epm_reg_consume(m, c->blk + HDMA_INT_CLEAR);
 	else
-		epm_reg_consume(m, c->dir == RTE_EP_MODEL_DIR_WR ? EDMA_WR_INT_CLEAR :
+		epm_reg_consume(m, c->dir == EP_MODEL_DIR_WR ? EDMA_WR_INT_CLEAR :
 			EDMA_RD_INT_CLEAR);
 }
 
 static void
-ch_halt(struct rte_ep_model *m, struct epm_chan *c, enum epm_cause cause)
+ch_halt(struct ep_model *m, struct epm_chan *c, enum epm_cause cause)
 {
 	consume_int_clear(m, c);
 	c->state = EPM_CH_HALTED;
@@ -202,7 +202,7 @@ ch_halt(struct rte_ep_model *m, struct epm_chan *c, enum epm_cause cause)
 }
 
 static void
-ch_stop(struct rte_ep_model *m, struct epm_chan *c)
+ch_stop(struct ep_model *m, struct epm_chan *c)
 {
 	consume_int_clear(m, c);
 	c->state = EPM_CH_STOPPED;
@@ -217,7 +217,7 @@ ch_stop(struct rte_ep_model *m, struct epm_chan *c)
 
 /* An element with an interrupt flag completed: report progress there. */
 static void
-irq_point(struct rte_ep_model *m, struct epm_chan *c, uint32_t ctl)
+irq_point(struct ep_model *m, struct epm_chan *c, uint32_t ctl)
 {
 	consume_int_clear(m, c);
 	publish_llp(m, c);
@@ -234,14 +234,14 @@ irq_point(struct rte_ep_model *m, struct epm_chan *c, uint32_t ctl)
  * that a host clearing an enable stops a running channel (quiesce, C.8/D.3).
  */
 bool
-epm_ch_enabled(const struct rte_ep_model *m, const struct epm_chan *c)
+epm_ch_enabled(const struct ep_model *m, const struct epm_chan *c)
 {
 	uint32_t en;
 
 	if (native(m))
 		return (epm_reg_live(m, c->blk + HDMA_CH_EN) & 1) &&
 			(epm_reg_live(m, c->blk + HDMA_CONTROL1) & 1);
-	en = m->cfg.layout == RTE_EP_MODEL_MF_HDMA_COMPAT ?
+	en = m->cfg.layout == EP_MODEL_MF_HDMA_COMPAT ?
 		(c->dir == 0 ? EDMA_WR_PWR_EN(c->idx) : EDMA_RD_PWR_EN(c->idx)) :
 		(c->dir == 0 ? EDMA_WR_ENGINE_EN : EDMA_RD_ENGINE_EN);
 	return (epm_reg_live(m, en) & 1) &&
@@ -249,7 +249,7 @@ epm_ch_enabled(const struct rte_ep_model *m, const struct epm_chan *c)
 }
 
 void
-epm_ch_doorbell(struct rte_ep_model *m, struct epm_chan *c, bool stop)
+epm_ch_doorbell(struct ep_model *m, struct epm_chan *c, bool stop)
 {
 	if (stop) {
 		if (c->state == EPM_CH_RUNNING) {
@@ -293,7 +293,7 @@ epm_ch_doorbell(struct rte_ep_model *m, struct epm_chan *c, bool stop)
 
 /* Host pointer of endpoint-local LL memory [addr, +len), NULL if none. */
 static uint8_t *
-desc_ptr(const struct rte_ep_model *m, uint64_t addr, uint64_t len)
+desc_ptr(const struct ep_model *m, uint64_t addr, uint64_t len)
 {
 	unsigned int i;
 
@@ -312,7 +312,7 @@ desc_ptr(const struct rte_ep_model *m, uint64_t addr, uint64_t len)
  * still checked every time).
  */
 static void *
-iommu_resolve(struct rte_ep_model *m, uint64_t iova, uint64_t len)
+iommu_resolve(struct ep_model *m, uint64_t iova, uint64_t len)
 {
 	uintptr_t va, end, a;
 	bool ok = true;
@@ -354,7 +354,7 @@ iommu_resolve(struct rte_ep_model *m, uint64_t iova, uint64_t len)
 }
 
 static unsigned int
-chan_func(const struct rte_ep_model *m, const struct epm_chan *c)
+chan_func(const struct ep_model *m, const struct epm_chan *c)
 {
 	uint32_t v;
 
@@ -367,7 +367,7 @@ chan_func(const struct rte_ep_model *m, const struct epm_chan *c)
 }
 
 static enum epm_cause
-resolve_host(struct rte_ep_model *m, const struct epm_chan *c,
+resolve_host(struct ep_model *m, const struct epm_chan *c,
 		uint64_t iova, uint64_t len, uint8_t **p)
 {
 	if (len == 0)
@@ -380,7 +380,7 @@ resolve_host(struct rte_ep_model *m, const struct epm_chan *c,
 }
 
 static enum epm_cause
-resolve_ep(struct rte_ep_model *m, uint64_t addr, uint64_t len, uint8_t **p)
+resolve_ep(struct ep_model *m, uint64_t addr, uint64_t len, uint8_t **p)
 {
 	const struct epm_cfg *cf = &m->cfg;
 
@@ -408,13 +408,13 @@ resolve_ep(struct rte_ep_model *m, uint64_t addr, uint64_t len, uint8_t **p)
 }
 
 static enum epm_cause
-do_transfer(struct rte_ep_model *m, struct epm_chan *c, uint32_t size,
+do_transfer(struct ep_model *m, struct epm_chan *c, uint32_t size,
 		uint64_t sar, uint64_t dar, uint8_t **dst_out)
 {
 	uint8_t *src = NULL, *dst = NULL;
 	enum epm_cause e;
 
-	if (c->dir == RTE_EP_MODEL_DIR_WR) {
+	if (c->dir == EP_MODEL_DIR_WR) {
 		e = resolve_ep(m, sar, size, &src);
 		if (e == EPM_CAUSE_NONE)
 			e = resolve_host(m, c, dar, size, &dst);
@@ -433,7 +433,7 @@ do_transfer(struct rte_ep_model *m, struct epm_chan *c, uint32_t size,
 
 /* Timing model: when does the element at c->cur complete? */
 static bool
-element_due(struct rte_ep_model *m, struct epm_chan *c, uint32_t size, uint64_t now)
+element_due(struct ep_model *m, struct epm_chan *c, uint32_t size, uint64_t now)
 {
 	uint64_t start, xfer = 0;
 
@@ -467,7 +467,7 @@ element_due(struct rte_ep_model *m, struct epm_chan *c, uint32_t size, uint64_t 
  * descriptor window).
  */
 static unsigned int
-fetch_el(const struct rte_ep_model *m, uint64_t addr, uint32_t w[])
+fetch_el(const struct ep_model *m, uint64_t addr, uint32_t w[])
 {
 	const uint8_t *el;
 	unsigned int n = EPM_LL_SLOT, i;
@@ -494,7 +494,7 @@ fetch_el(const struct rte_ep_model *m, uint64_t addr, uint32_t w[])
  * process at most one data element. Returns 1 when something happened.
  */
 static int
-ch_step(struct rte_ep_model *m, struct epm_chan *c, uint64_t now)
+ch_step(struct ep_model *m, struct epm_chan *c, uint64_t now)
 {
 	unsigned int links = 0, n;
 	uint32_t w[EPM_LL_SLOT / 4];
@@ -587,7 +587,7 @@ ch_step(struct rte_ep_model *m, struct epm_chan *c, uint64_t now)
 }
 
 void
-epm_timed(struct rte_ep_model *m, uint64_t now)
+epm_timed(struct ep_model *m, uint64_t now)
 {
 	if (m->ev_link_down <= now) {
 		m->ev_link_down = EPM_NONE;
@@ -616,7 +616,7 @@ epm_timed(struct rte_ep_model *m, uint64_t now)
 }
 
 int
-epm_pass(struct rte_ep_model *m, unsigned int rounds)
+epm_pass(struct ep_model *m, unsigned int rounds)
 {
 	uint64_t now = epm_now(m);
 	unsigned int r, d, i;
@@ -656,7 +656,7 @@ epm_pass(struct rte_ep_model *m, unsigned int rounds)
 static void *
 engine_main(void *arg)
 {
-	struct rte_ep_model *m = arg;
+	struct ep_model *m = arg;
 	uint64_t last_busy = mono_ns();
 
 	/* Fine-grained idle sleeps: the default timer slack is 50 us. */
@@ -694,7 +694,7 @@ engine_main(void *arg)
  * any CPU.
  */
 static void
-engine_default_affinity(struct rte_ep_model *m)
+engine_default_affinity(struct ep_model *m)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	cpu_set_t set, all;
@@ -720,7 +720,7 @@ engine_default_affinity(struct rte_ep_model *m)
 }
 
 int
-epm_thread_start(struct rte_ep_model *m)
+epm_thread_start(struct ep_model *m)
 {
 	int rc;
 
@@ -752,7 +752,7 @@ epm_thread_start(struct rte_ep_model *m)
 }
 
 void
-epm_thread_stop(struct rte_ep_model *m)
+epm_thread_stop(struct ep_model *m)
 {
 	if (!m->thread_started)
 		return;

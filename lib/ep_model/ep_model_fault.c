@@ -17,7 +17,7 @@
  * stop, and every BAR reads all-ones until the link comes back.
  */
 void
-epm_link_down(struct rte_ep_model *m)
+epm_link_down(struct ep_model *m)
 {
 	unsigned int b, d, i;
 
@@ -29,7 +29,7 @@ epm_link_down(struct rte_ep_model *m)
 	for (d = 0; d < 2; d++)
 		for (i = 0; i < EPM_MAX_CH; i++)
 			epm_ch_reset(&m->ch[d][i]);
-	for (b = 0; b < RTE_EP_MODEL_NUM_BARS; b++) {
+	for (b = 0; b < EP_MODEL_NUM_BARS; b++) {
 		struct epm_bar *bar = &m->bar[b];
 
 		if (bar->len == 0)
@@ -50,14 +50,14 @@ epm_link_down(struct rte_ep_model *m)
  * READY returns on the next handshake poll.
  */
 void
-epm_link_up(struct rte_ep_model *m)
+epm_link_up(struct ep_model *m)
 {
 	const uint32_t *saved_meta;
 	unsigned int b;
 
 	if (!m->link_down)
 		return;
-	for (b = 0; b < RTE_EP_MODEL_NUM_BARS; b++) {
+	for (b = 0; b < EP_MODEL_NUM_BARS; b++) {
 		struct epm_bar *bar = &m->bar[b];
 
 		if (bar->len != 0 && bar->saved != NULL)
@@ -90,7 +90,7 @@ epm_link_up(struct rte_ep_model *m)
 }
 
 void
-epm_ready_drop(struct rte_ep_model *m)
+epm_ready_drop(struct ep_model *m)
 {
 	m->ready_hold = true;
 	if (m->link_down)
@@ -101,7 +101,7 @@ epm_ready_drop(struct rte_ep_model *m)
 }
 
 void
-epm_ready_restore(struct rte_ep_model *m)
+epm_ready_restore(struct ep_model *m)
 {
 	m->ready_hold = false;
 	if (!m->link_down)
@@ -122,7 +122,7 @@ epm_ready_restore(struct rte_ep_model *m)
  * blob as at creation with H=R=0, READY only once it asks again.
  */
 void
-epm_reinit(struct rte_ep_model *m)
+epm_reinit(struct ep_model *m)
 {
 	uint32_t w, ctrl_w = EPM_META_CTRL / 4, n = m->meta_len / 4;
 	unsigned int d, i;

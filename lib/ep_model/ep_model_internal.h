@@ -21,7 +21,7 @@
 #include <rte_memory.h>
 #include <rte_log.h>
 
-#include "rte_ep_model.h"
+#include "ep_model.h"
 
 extern int epm_logtype;
 #define EPM_LOG(level, fmt, ...) \
@@ -167,7 +167,7 @@ struct epm_inject {
 };
 
 struct epm_cfg {
-	enum rte_ep_model_map_format layout;
+	enum ep_model_map_format layout;
 	unsigned int wr, rd, hw_wr, hw_rd;
 	bool hw_wr_set, hw_rd_set;
 	unsigned int func;
@@ -221,13 +221,13 @@ struct epm_bar {
 	uint8_t *saved;		/* contents kept across a link down */
 };
 
-struct rte_ep_model {
+struct ep_model {
 	char name[64];
-	struct rte_ep_model *next;
+	struct ep_model *next;
 	struct epm_cfg cfg;
 	pthread_mutex_t lock;
 
-	struct epm_bar bar[RTE_EP_MODEL_NUM_BARS];
+	struct epm_bar bar[EP_MODEL_NUM_BARS];
 	uint32_t *regs;		/* register window inside its BAR */
 	uint32_t reg_size;
 	uint32_t *shadow;	/* last value seen or written per register word */
@@ -260,7 +260,7 @@ struct rte_ep_model {
 	uint64_t ev_reinit;
 	bool reinit_pending;	/* re-init asked while the link was down */
 
-	struct rte_ep_model_stats stats;
+	struct ep_model_stats stats;
 	uint64_t nviol;
 	char viol[EPM_MAX_VIOL_TEXT][EPM_VIOL_LEN];
 
@@ -273,45 +273,45 @@ struct rte_ep_model {
 int epm_config_parse(const char *args, struct epm_cfg *cfg);
 
 /* ep_model_meta.c */
-int epm_meta_build(struct rte_ep_model *m, uint32_t msix_vectors);
-void epm_meta_scan(struct rte_ep_model *m);
-void epm_handshake_tick(struct rte_ep_model *m, uint64_t now);
-void epm_meta_update(struct rte_ep_model *m, uint32_t clear, uint32_t set);
-uint32_t epm_meta_image_len(const struct rte_ep_model *m);
+int epm_meta_build(struct ep_model *m, uint32_t msix_vectors);
+void epm_meta_scan(struct ep_model *m);
+void epm_handshake_tick(struct ep_model *m, uint64_t now);
+void epm_meta_update(struct ep_model *m, uint32_t clear, uint32_t set);
+uint32_t epm_meta_image_len(const struct ep_model *m);
 int epm_meta_load_file(const char *path, uint8_t **img, uint32_t *len);
 
 /* ep_model_regs.c */
-void epm_reg_decode(const struct rte_ep_model *m, uint32_t off, struct epm_reg *r);
-void epm_regs_reset(struct rte_ep_model *m);
-void epm_regs_scan(struct rte_ep_model *m);
-void epm_regs_build_hot(struct rte_ep_model *m);
-void epm_regs_scan_hot(struct rte_ep_model *m);
-void epm_reg_update(struct rte_ep_model *m, uint32_t off, uint32_t clear,
+void epm_reg_decode(const struct ep_model *m, uint32_t off, struct epm_reg *r);
+void epm_regs_reset(struct ep_model *m);
+void epm_regs_scan(struct ep_model *m);
+void epm_regs_build_hot(struct ep_model *m);
+void epm_regs_scan_hot(struct ep_model *m);
+void epm_reg_update(struct ep_model *m, uint32_t off, uint32_t clear,
 		uint32_t set);
-void epm_reg_consume(struct rte_ep_model *m, uint32_t off);
-uint32_t epm_reg_live(const struct rte_ep_model *m, uint32_t off);
-void epm_violation(struct rte_ep_model *m, const char *fmt, ...)
+void epm_reg_consume(struct ep_model *m, uint32_t off);
+uint32_t epm_reg_live(const struct ep_model *m, uint32_t off);
+void epm_violation(struct ep_model *m, const char *fmt, ...)
 	__rte_format_printf(2, 3);
-bool epm_is_hdma_native(const struct rte_ep_model *m);
+bool epm_is_hdma_native(const struct ep_model *m);
 
 /* ep_model_engine.c */
-int epm_pass(struct rte_ep_model *m, unsigned int rounds);
-void epm_timed(struct rte_ep_model *m, uint64_t now);
-uint64_t epm_now(const struct rte_ep_model *m);
-void epm_ch_doorbell(struct rte_ep_model *m, struct epm_chan *c, bool stop);
-void epm_ch_set_cs(struct rte_ep_model *m, struct epm_chan *c);
-void epm_ch_clear_cause(struct rte_ep_model *m, struct epm_chan *c);
+int epm_pass(struct ep_model *m, unsigned int rounds);
+void epm_timed(struct ep_model *m, uint64_t now);
+uint64_t epm_now(const struct ep_model *m);
+void epm_ch_doorbell(struct ep_model *m, struct epm_chan *c, bool stop);
+void epm_ch_set_cs(struct ep_model *m, struct epm_chan *c);
+void epm_ch_clear_cause(struct ep_model *m, struct epm_chan *c);
 void epm_ch_reset(struct epm_chan *c);
-bool epm_ch_enabled(const struct rte_ep_model *m, const struct epm_chan *c);
-int epm_thread_start(struct rte_ep_model *m);
-void epm_thread_stop(struct rte_ep_model *m);
+bool epm_ch_enabled(const struct ep_model *m, const struct epm_chan *c);
+int epm_thread_start(struct ep_model *m);
+void epm_thread_stop(struct ep_model *m);
 
 /* ep_model_fault.c */
-void epm_link_down(struct rte_ep_model *m);
-void epm_link_up(struct rte_ep_model *m);
-void epm_ready_drop(struct rte_ep_model *m);
-void epm_ready_restore(struct rte_ep_model *m);
-void epm_reinit(struct rte_ep_model *m);
+void epm_link_down(struct ep_model *m);
+void epm_link_up(struct ep_model *m);
+void epm_ready_drop(struct ep_model *m);
+void epm_ready_restore(struct ep_model *m);
+void epm_reinit(struct ep_model *m);
 
 static inline uint32_t
 epm_ld32(const volatile void *p)

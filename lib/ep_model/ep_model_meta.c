@@ -67,7 +67,7 @@ epm_meta_load_file(const char *path, uint8_t **img, uint32_t *len)
 
 /* Length of the generated blob: header plus one entry per delegated channel. */
 uint32_t
-epm_meta_image_len(const struct rte_ep_model *m)
+epm_meta_image_len(const struct ep_model *m)
 {
 	return EPM_META_HDR_LEN + (m->cfg.wr + m->cfg.rd) * EPM_META_ES;
 }
@@ -77,7 +77,7 @@ epm_meta_image_len(const struct rte_ep_model *m)
  * and, with msix=1, an MSI-X table at ALIGN(len, 8) followed by the PBA.
  */
 int
-epm_meta_build(struct rte_ep_model *m, uint32_t msix_vectors)
+epm_meta_build(struct ep_model *m, uint32_t msix_vectors)
 {
 	uint8_t *b = (uint8_t *)m->meta;
 	const struct epm_cfg *c = &m->cfg;
@@ -121,10 +121,10 @@ epm_meta_build(struct rte_ep_model *m, uint32_t msix_vectors)
 }
 
 /* The model changes the CTRL word by compare-and-swap (spec A.3 owners). */
-static void meta_host_write(struct rte_ep_model *m, uint32_t w, uint32_t v);
+static void meta_host_write(struct ep_model *m, uint32_t w, uint32_t v);
 
 void
-epm_meta_update(struct rte_ep_model *m, uint32_t clear, uint32_t set)
+epm_meta_update(struct ep_model *m, uint32_t clear, uint32_t set)
 {
 	uint32_t w = EPM_META_CTRL / 4;
 
@@ -145,7 +145,7 @@ epm_meta_update(struct rte_ep_model *m, uint32_t clear, uint32_t set)
 }
 
 static void
-meta_host_write(struct rte_ep_model *m, uint32_t w, uint32_t v)
+meta_host_write(struct ep_model *m, uint32_t w, uint32_t v)
 {
 	uint32_t diff = v ^ m->meta_shadow[w];
 
@@ -167,7 +167,7 @@ meta_host_write(struct rte_ep_model *m, uint32_t w, uint32_t v)
 }
 
 void
-epm_meta_scan(struct rte_ep_model *m)
+epm_meta_scan(struct ep_model *m)
 {
 	uint32_t w, n = m->meta_len / 4;
 
@@ -188,7 +188,7 @@ epm_meta_scan(struct rte_ep_model *m)
  * (first look one period after creation) and then sets READY.
  */
 void
-epm_handshake_tick(struct rte_ep_model *m, uint64_t now)
+epm_handshake_tick(struct ep_model *m, uint64_t now)
 {
 	uint64_t period = m->cfg.ready_poll_ms * 1000000ULL;
 	uint32_t ctrl;

@@ -15,13 +15,13 @@
 #include "ep_model_internal.h"
 
 bool
-epm_is_hdma_native(const struct rte_ep_model *m)
+epm_is_hdma_native(const struct ep_model *m)
 {
-	return m->cfg.layout == RTE_EP_MODEL_MF_HDMA_NATIVE;
+	return m->cfg.layout == EP_MODEL_MF_HDMA_NATIVE;
 }
 
 void
-epm_violation(struct rte_ep_model *m, const char *fmt, ...)
+epm_violation(struct ep_model *m, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -133,7 +133,7 @@ static const struct epm_hreg hdma_regs[] = {
 static const char *
 dname(int dir)
 {
-	return dir == RTE_EP_MODEL_DIR_WR ? "wr" : "rd";
+	return dir == EP_MODEL_DIR_WR ? "wr" : "rd";
 }
 
 static void
@@ -153,14 +153,14 @@ decode_unroll(uint32_t off, struct epm_reg *r)
 		}
 		if (off >= 0x128 && off < 0x148) {
 			r->kind = EPM_REG_CH;
-			r->dir = RTE_EP_MODEL_DIR_WR;
+			r->dir = EP_MODEL_DIR_WR;
 			r->ch = (off - 0x128) / 4;
 			snprintf(r->name, sizeof(r->name), "wr_ch%d_pwr_en", r->ch);
 			return;
 		}
 		if (off >= 0x168 && off < 0x188) {
 			r->kind = EPM_REG_CH;
-			r->dir = RTE_EP_MODEL_DIR_RD;
+			r->dir = EP_MODEL_DIR_RD;
 			r->ch = (off - 0x168) / 4;
 			snprintf(r->name, sizeof(r->name), "rd_ch%d_pwr_en", r->ch);
 			return;
@@ -212,7 +212,7 @@ decode_native(uint32_t off, struct epm_reg *r)
 }
 
 void
-epm_reg_decode(const struct rte_ep_model *m, uint32_t off, struct epm_reg *r)
+epm_reg_decode(const struct ep_model *m, uint32_t off, struct epm_reg *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->kind = EPM_REG_NONE;
@@ -220,11 +220,11 @@ epm_reg_decode(const struct rte_ep_model *m, uint32_t off, struct epm_reg *r)
 	r->dir = -1;
 	r->ch = -1;
 	switch (m->cfg.layout) {
-	case RTE_EP_MODEL_MF_EDMA_UNROLL:
-	case RTE_EP_MODEL_MF_HDMA_COMPAT:
+	case EP_MODEL_MF_EDMA_UNROLL:
+	case EP_MODEL_MF_HDMA_COMPAT:
 		decode_unroll(off, r);
 		break;
-	case RTE_EP_MODEL_MF_HDMA_NATIVE:
+	case EP_MODEL_MF_HDMA_NATIVE:
 		decode_native(off, r);
 		break;
 	default:
@@ -236,20 +236,20 @@ epm_reg_decode(const struct rte_ep_model *m, uint32_t off, struct epm_reg *r)
 }
 
 static unsigned int
-delegated(const struct rte_ep_model *m, int dir)
+delegated(const struct ep_model *m, int dir)
 {
-	return dir == RTE_EP_MODEL_DIR_WR ? m->cfg.wr : m->cfg.rd;
+	return dir == EP_MODEL_DIR_WR ? m->cfg.wr : m->cfg.rd;
 }
 
 static unsigned int
-hw_count(const struct rte_ep_model *m, int dir)
+hw_count(const struct ep_model *m, int dir)
 {
-	return dir == RTE_EP_MODEL_DIR_WR ? m->cfg.hw_wr : m->cfg.hw_rd;
+	return dir == EP_MODEL_DIR_WR ? m->cfg.hw_wr : m->cfg.hw_rd;
 }
 
 /* Resting value of a write-only event register. */
 static uint32_t
-rest_value(const struct rte_ep_model *m, const struct epm_reg *r)
+rest_value(const struct ep_model *m, const struct epm_reg *r)
 {
 	if (r->sem == EPM_SEM_DOORBELL && !epm_is_hdma_native(m))
 		return EDMA_DB_REST;
@@ -257,7 +257,7 @@ rest_value(const struct rte_ep_model *m, const struct epm_reg *r)
 }
 
 void
-epm_regs_reset(struct rte_ep_model *m)
+epm_regs_reset(struct ep_model *m)
 {
 	uint32_t off;
 	struct epm_reg r;
@@ -275,7 +275,7 @@ epm_regs_reset(struct rte_ep_model *m)
 }
 
 uint32_t
-epm_reg_live(const struct rte_ep_model *m, uint32_t off)
+epm_reg_live(const struct ep_model *m, uint32_t off)
 {
 	return epm_ld32(&m->regs[off / 4]);
 }
@@ -285,7 +285,7 @@ epm_reg_live(const struct rte_ep_model *m, uint32_t off)
  * host owns the register. For int_clear the check is per bit (below).
  */
 static bool
-check_owner(struct rte_ep_model *m, uint32_t off, uint32_t val,
+check_owner(struct ep_model *m, uint32_t off, uint32_t val,
 		const struct epm_reg *r)
 {
 	switch (r->kind) {
@@ -339,7 +339,7 @@ check_owner(struct rte_ep_model *m, uint32_t off, uint32_t val,
 }
 
 static struct epm_chan *
-owned_chan(struct rte_ep_model *m, int dir, int ch)
+owned_chan(struct ep_model *m, int dir, int ch)
 {
 	if (dir < 0 || ch < 0 || (unsigned int)ch >= delegated(m, dir))
 		return NULL;
@@ -347,7 +347,7 @@ owned_chan(struct rte_ep_model *m, int dir, int ch)
 }
 
 static void
-int_clear_event(struct rte_ep_model *m, uint32_t off, const struct epm_reg *r,
+int_clear_event(struct ep_model *m, uint32_t off, const struct epm_reg *r,
 		uint32_t v)
 {
 	struct epm_chan *c;
@@ -384,7 +384,7 @@ int_clear_event(struct rte_ep_model *m, uint32_t off, const struct epm_reg *r,
 }
 
 static void
-doorbell_event(struct rte_ep_model *m, const struct epm_reg *r, uint32_t v)
+doorbell_event(struct ep_model *m, const struct epm_reg *r, uint32_t v)
 {
 	struct epm_chan *c;
 	unsigned int ch;
@@ -421,7 +421,7 @@ doorbell_event(struct rte_ep_model *m, const struct epm_reg *r, uint32_t v)
  * then rewrites the word itself, so no fix-up is done here.
  */
 static void
-host_write(struct rte_ep_model *m, uint32_t off, uint32_t val, bool nested)
+host_write(struct ep_model *m, uint32_t off, uint32_t val, bool nested)
 {
 	struct epm_reg r;
 	struct epm_chan *c;
@@ -478,7 +478,7 @@ host_write(struct rte_ep_model *m, uint32_t off, uint32_t val, bool nested)
  * so that a host write that slipped in is processed first, then retry.
  */
 void
-epm_reg_update(struct rte_ep_model *m, uint32_t off, uint32_t clear, uint32_t set)
+epm_reg_update(struct ep_model *m, uint32_t off, uint32_t clear, uint32_t set)
 {
 	uint32_t w = off / 4;
 	uint32_t expect = m->shadow[w];
@@ -500,7 +500,7 @@ epm_reg_update(struct rte_ep_model *m, uint32_t off, uint32_t clear, uint32_t se
 
 /* Process a host write to one word now, if there is one not yet seen. */
 void
-epm_reg_consume(struct rte_ep_model *m, uint32_t off)
+epm_reg_consume(struct ep_model *m, uint32_t off)
 {
 	uint32_t v = epm_ld32(&m->regs[off / 4]);
 
@@ -509,7 +509,7 @@ epm_reg_consume(struct rte_ep_model *m, uint32_t off)
 }
 
 void
-epm_regs_scan(struct rte_ep_model *m)
+epm_regs_scan(struct ep_model *m)
 {
 	uint32_t w, n = m->reg_size / 4;
 
@@ -530,7 +530,7 @@ epm_regs_scan(struct rte_ep_model *m)
  * every host access), so they need not be hot.
  */
 void
-epm_regs_build_hot(struct rte_ep_model *m)
+epm_regs_build_hot(struct ep_model *m)
 {
 	static const uint32_t edma_g[] = { EDMA_WR_DOORBELL, EDMA_RD_DOORBELL,
 		EDMA_WR_INT_CLEAR, EDMA_RD_INT_CLEAR };
@@ -540,7 +540,7 @@ epm_regs_build_hot(struct rte_ep_model *m)
 	unsigned int d, i, k;
 
 	m->nhot = 0;
-	if (m->cfg.layout == RTE_EP_MODEL_MF_EDMA_LEGACY)
+	if (m->cfg.layout == EP_MODEL_MF_EDMA_LEGACY)
 		return;
 	if (!epm_is_hdma_native(m))
 		for (k = 0; k < RTE_DIM(edma_g); k++)
@@ -561,7 +561,7 @@ epm_regs_build_hot(struct rte_ep_model *m)
 }
 
 void
-epm_regs_scan_hot(struct rte_ep_model *m)
+epm_regs_scan_hot(struct ep_model *m)
 {
 	unsigned int i;
 

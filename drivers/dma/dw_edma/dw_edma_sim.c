@@ -24,7 +24,7 @@
 #include <rte_errno.h>
 #include <rte_kvargs.h>
 
-#include <rte_ep_model.h>
+#include <ep_model.h>
 
 #include "dw_edma_internal.h"
 
@@ -33,8 +33,8 @@ is_model_key(const char *key)
 {
 	unsigned int i;
 
-	for (i = 0; rte_ep_model_keys[i] != NULL; i++)
-		if (strcmp(rte_ep_model_keys[i], key) == 0)
+	for (i = 0; ep_model_keys[i] != NULL; i++)
+		if (strcmp(ep_model_keys[i], key) == 0)
 			return true;
 	return false;
 }
@@ -92,8 +92,8 @@ static int
 dw_edma_sim_probe(struct rte_vdev_device *vdev)
 {
 	const char *name = rte_vdev_device_name(vdev);
-	struct rte_ep_model_info info;
-	struct rte_ep_model *m = NULL;
+	struct ep_model_info info;
+	struct ep_model *m = NULL;
 	struct dw_edma_fn *fn;
 	char *margs = NULL;
 	unsigned int i;
@@ -106,7 +106,7 @@ dw_edma_sim_probe(struct rte_vdev_device *vdev)
 	rc = sim_split_args(name, rte_vdev_device_args(vdev), &fn->opts, &margs);
 	if (rc != 0)
 		goto fail;
-	m = rte_ep_model_find(name);
+	m = ep_model_find(name);
 	if (m != NULL) {
 		/* an application-made model of the same name: attach, do not own */
 		if (margs[0] != '\0') {
@@ -118,7 +118,7 @@ dw_edma_sim_probe(struct rte_vdev_device *vdev)
 		}
 		DW_LOG(INFO, "%s: attaching to the existing endpoint model", name);
 	} else {
-		m = rte_ep_model_create(name, margs);
+		m = ep_model_create(name, margs);
 		if (m == NULL) {
 			DW_LOG(ERR, "%s: endpoint model rejected '%s' (rte_errno %d)", name,
 				margs, rte_errno);
@@ -127,12 +127,12 @@ dw_edma_sim_probe(struct rte_vdev_device *vdev)
 		}
 		fn->model = m;
 	}
-	rte_ep_model_info_get(m, &info);
+	ep_model_info_get(m, &info);
 	fn->func_num = info.func_num;
 	for (i = 0; i < DW_NUM_BARS; i++) {
-		struct rte_ep_model_bar b;
+		struct ep_model_bar b;
 
-		if (rte_ep_model_bar_get(m, i, &b) == 0 && b.len != 0) {
+		if (ep_model_bar_get(m, i, &b) == 0 && b.len != 0) {
 			fn->bars[i].addr = b.addr;
 			fn->bars[i].len = b.len;
 		}
@@ -156,7 +156,7 @@ dw_edma_sim_probe(struct rte_vdev_device *vdev)
 fail:
 	free(margs);
 	if (fn->model != NULL)
-		rte_ep_model_destroy(fn->model);
+		ep_model_destroy(fn->model);
 	dw_edma_fn_free(fn);
 	return rc < 0 ? rc : -EINVAL;
 }
@@ -170,7 +170,7 @@ dw_edma_sim_remove(struct rte_vdev_device *vdev)
 		return -ENODEV;
 	dw_edma_fn_destroy_devs(fn);
 	if (fn->model != NULL)
-		rte_ep_model_destroy(fn->model);
+		ep_model_destroy(fn->model);
 	dw_edma_fn_free(fn);
 	return 0;
 }

@@ -21,7 +21,7 @@
 #include <rte_malloc.h>
 #include <rte_memory.h>
 
-#include "rte_ep_model.h"
+#include "ep_model.h"
 #include "../../../app/test/ep_test.h"
 
 /* Register facts the tests use, written from the spec independently. */
@@ -49,9 +49,9 @@ struct tdesc {
 };
 
 struct t {
-	struct rte_ep_model *m;
-	struct rte_ep_model_info info;
-	struct rte_ep_model_bar bar[RTE_EP_MODEL_NUM_BARS];
+	struct ep_model *m;
+	struct ep_model_info info;
+	struct ep_model_bar bar[EP_MODEL_NUM_BARS];
 	volatile uint32_t *meta;
 	volatile uint8_t *regs;
 	uint32_t reg_bar;
@@ -126,7 +126,7 @@ poll_n(struct t *t, unsigned int n)
 	int total = 0;
 
 	while (n-- > 0)
-		total += rte_ep_model_poll(t->m);
+		total += ep_model_poll(t->m);
 	return total;
 }
 
@@ -137,7 +137,7 @@ run(struct t *t)
 	int total = 0, k, i;
 
 	for (i = 0; i < 100000; i++) {
-		k = rte_ep_model_poll(t->m);
+		k = ep_model_poll(t->m);
 		if (k <= 0)
 			break;
 		total += k;
@@ -196,21 +196,21 @@ setup(struct t *t, const char *args)
 
 	memset(t, 0, sizeof(*t));
 	snprintf(name, sizeof(name), "epm%u", name_seq++);
-	t->m = rte_ep_model_create(name, args);
+	t->m = ep_model_create(name, args);
 	if (t->m == NULL) {
 		printf("  create '%s' failed: %s\n", args, rte_strerror(rte_errno));
 		return -1;
 	}
-	rte_ep_model_info_get(t->m, &t->info);
-	for (b = 0; b < RTE_EP_MODEL_NUM_BARS; b++)
-		rte_ep_model_bar_get(t->m, b, &t->bar[b]);
+	ep_model_info_get(t->m, &t->info);
+	for (b = 0; b < EP_MODEL_NUM_BARS; b++)
+		ep_model_bar_get(t->m, b, &t->bar[b]);
 	t->meta = t->bar[t->info.metadata_bar].addr;
 	set_host_req(t);
 	for (i = 0; i < 2000 && !(le32(&t->meta[2]) & R_BIT); i++) {
 		if (t->info.threaded)
 			usleep(1000);	/* waiting for the model's own poll period */
 		else
-			rte_ep_model_advance_us(t->m, 1000);
+			ep_model_advance_us(t->m, 1000);
 	}
 	if (!(le32(&t->meta[2]) & R_BIT)) {
 		printf("  READY never came\n");
@@ -222,7 +222,7 @@ setup(struct t *t, const char *args)
 static void
 teardown(struct t *t)
 {
-	rte_ep_model_destroy(t->m);
+	ep_model_destroy(t->m);
 	t->m = NULL;
 }
 
@@ -307,7 +307,7 @@ fill(uint8_t *p, size_t n, unsigned int seed)
 static uint64_t
 violations(struct t *t)
 {
-	return rte_ep_model_violations(t->m);
+	return ep_model_violations(t->m);
 }
 
 static bool
@@ -316,7 +316,7 @@ viol_has(struct t *t, const char *s)
 	char buf[160];
 	unsigned int i;
 
-	for (i = 0; rte_ep_model_violation_get(t->m, i, buf, sizeof(buf)) == 0; i++)
+	for (i = 0; ep_model_violation_get(t->m, i, buf, sizeof(buf)) == 0; i++)
 		if (strstr(buf, s) != NULL)
 			return true;
 	return false;
@@ -334,35 +334,35 @@ test_config_keys(void)
 		"link_up_ms=5", "link_down_ms=10,link_up_ms=5", "metadata_file=/nonexistent",
 		"meta_bar=2,reg_off=0", "desc_bar=2,desc_off=0x1000",
 	};
-	struct rte_ep_model *m, *m2;
-	struct rte_ep_model_info info;
+	struct ep_model *m, *m2;
+	struct ep_model_info info;
 	unsigned int i;
 	bool has_layout = false;
 
 	for (i = 0; i < RTE_DIM(bad); i++) {
 		rte_errno = 0;
-		m = rte_ep_model_create("cfgbad", bad[i]);
+		m = ep_model_create("cfgbad", bad[i]);
 		EP_TEST_ASSERT(m == NULL, "'%s' accepted", bad[i]);
 		EP_TEST_ASSERT_EQ(rte_errno, EINVAL, "'%s'", bad[i]);
 	}
 	/* Timing and numeric keys parse, hex and decimal. */
-	m = rte_ep_model_create("cfgok", "thread=0,element_ns=100,bandwidth=0x40000000,"
+	m = ep_model_create("cfgok", "thread=0,element_ns=100,bandwidth=0x40000000,"
 		"ready_poll_ms=500,idle_sleep_us=0,missed_doorbell=0,ep_mem_size=0x200000,"
 		"corrupt=rd0:3,abort=wr0:2,link_down_ms=1000,link_up_ms=2000,"
 		"ready_drop_ms=3000,ready_restore_ms=4000,msix=0,func=3");
 	EP_TEST_ASSERT(m != NULL, "valid keys rejected");
-	EP_TEST_ASSERT_EQ(rte_ep_model_info_get(m, &info), 0, "info");
+	EP_TEST_ASSERT_EQ(ep_model_info_get(m, &info), 0, "info");
 	EP_TEST_ASSERT_EQ(info.func_num, 3, "func");
 	EP_TEST_ASSERT_EQ(info.ep_mem_size, 0x200000, "ep_mem_size");
 	EP_TEST_ASSERT(!info.threaded, "thread=0");
-	EP_TEST_ASSERT(rte_ep_model_find("cfgok") == m, "find");
-	m2 = rte_ep_model_create("cfgok", "thread=0");
+	EP_TEST_ASSERT(ep_model_find("cfgok") == m, "find");
+	m2 = ep_model_create("cfgok", "thread=0");
 	EP_TEST_ASSERT(m2 == NULL && rte_errno == EEXIST, "duplicate name");
-	EP_TEST_ASSERT_EQ(rte_ep_model_poll(m) >= 0, 1, "poll");
-	rte_ep_model_destroy(m);
-	EP_TEST_ASSERT(rte_ep_model_find("cfgok") == NULL, "destroyed but found");
-	for (i = 0; rte_ep_model_keys[i] != NULL; i++)
-		if (strcmp(rte_ep_model_keys[i], "layout") == 0)
+	EP_TEST_ASSERT_EQ(ep_model_poll(m) >= 0, 1, "poll");
+	ep_model_destroy(m);
+	EP_TEST_ASSERT(ep_model_find("cfgok") == NULL, "destroyed but found");
+	for (i = 0; ep_model_keys[i] != NULL; i++)
+		if (strcmp(ep_model_keys[i], "layout") == 0)
 			has_layout = true;
 	EP_TEST_ASSERT(has_layout && i >= 30, "keys list");
 	return 0;
@@ -395,7 +395,7 @@ check_meta(const char *args, uint32_t want_layout, unsigned int wr, unsigned int
 	EP_TEST_ASSERT_EQ(t.reg_size, want_reg_size, "reg size");
 	EP_TEST_ASSERT_EQ(t.info.wr_hw, hw_wr, "hw_wr");
 	EP_TEST_ASSERT_EQ(t.info.rd_hw, hw_rd, "hw_rd");
-	for (i = 0; i < RTE_EP_MODEL_NUM_BARS; i++)
+	for (i = 0; i < EP_MODEL_NUM_BARS; i++)
 		EP_TEST_ASSERT((t.bar[i].len & (t.bar[i].len - 1)) == 0 &&
 			(t.bar[i].len == 0 || t.bar[i].len >= 4096), "BAR%u size", i);
 	for (i = 0; i < wr + rd; i++) {
@@ -466,11 +466,11 @@ test_meta_placement(void)
 	EP_TEST_ASSERT_EQ(le32(e + 0xc), 0x800, "desc size");
 	EP_TEST_ASSERT_EQ(t.desc[RD][0].addr, 0x30001000, "desc addr rd0");
 	EP_TEST_ASSERT_EQ(le32((volatile uint8_t *)t.meta + 0x78 + 12), 0, "no MSI-X");
-	EP_TEST_ASSERT(rte_ep_model_ep_ptr(t.m, t.desc[RD][0].addr, 8) ==
+	EP_TEST_ASSERT(ep_model_ep_ptr(t.m, t.desc[RD][0].addr, 8) ==
 		t.desc[RD][0].host, "ep_ptr on a descriptor window");
-	EP_TEST_ASSERT(rte_ep_model_ep_ptr(t.m, 0x4000000, 16) == t.info.ep_mem,
+	EP_TEST_ASSERT(ep_model_ep_ptr(t.m, 0x4000000, 16) == t.info.ep_mem,
 		"ep_ptr on ep memory");
-	EP_TEST_ASSERT(rte_ep_model_ep_ptr(t.m, 0x4000000 + 0x1000000 - 8, 16) == NULL,
+	EP_TEST_ASSERT(ep_model_ep_ptr(t.m, 0x4000000 + 0x1000000 - 8, 16) == NULL,
 		"ep_ptr past the end");
 	teardown(&t);
 	return 0;
@@ -479,43 +479,43 @@ test_meta_placement(void)
 static int
 test_handshake(void)
 {
-	struct rte_ep_model *m;
-	struct rte_ep_model_bar bar;
+	struct ep_model *m;
+	struct ep_model_bar bar;
 	volatile uint32_t *meta;
-	struct rte_ep_model_stats st;
+	struct ep_model_stats st;
 
-	m = rte_ep_model_create("hs", "thread=0,ready_poll_ms=10");
+	m = ep_model_create("hs", "thread=0,ready_poll_ms=10");
 	EP_TEST_ASSERT(m != NULL, "create");
-	rte_ep_model_bar_get(m, 0, &bar);
+	ep_model_bar_get(m, 0, &bar);
 	meta = bar.addr;
 	/* Using the register window before READY is a violation. */
-	rte_ep_model_bar_get(m, 2, &bar);
+	ep_model_bar_get(m, 2, &bar);
 	st32((uint8_t *)bar.addr + 0x1000 + 0x00c, 1);	/* wr_engine_en */
-	rte_ep_model_poll(m);
-	EP_TEST_ASSERT_EQ(rte_ep_model_violations(m), 1, "write before READY");
-	rte_ep_model_violations_clear(m);
+	ep_model_poll(m);
+	EP_TEST_ASSERT_EQ(ep_model_violations(m), 1, "write before READY");
+	ep_model_violations_clear(m);
 	/* No HOST_REQ: READY never comes. */
-	rte_ep_model_advance_us(m, 25000);
-	rte_ep_model_poll(m);
+	ep_model_advance_us(m, 25000);
+	ep_model_poll(m);
 	EP_TEST_ASSERT_EQ(le32(&meta[2]) & (R_BIT | H_BIT), 0, "R before H");
 	/* HOST_REQ at t=25 ms: the model looks again only at t=30 ms. */
 	st32(&meta[2], le32(&meta[2]) | H_BIT);
-	rte_ep_model_poll(m);
-	rte_ep_model_advance_us(m, 4999);
-	rte_ep_model_poll(m);
+	ep_model_poll(m);
+	ep_model_advance_us(m, 4999);
+	ep_model_poll(m);
 	EP_TEST_ASSERT_EQ(le32(&meta[2]) & R_BIT, 0, "R before the poll period");
-	rte_ep_model_advance_us(m, 1);
+	ep_model_advance_us(m, 1);
 	EP_TEST_ASSERT_EQ(le32(&meta[2]) & R_BIT, R_BIT, "R at the poll period");
-	rte_ep_model_stats_get(m, &st);
+	ep_model_stats_get(m, &st);
 	EP_TEST_ASSERT_EQ(st.violations, 0, "violations");
 	EP_TEST_ASSERT(st.host_writes >= 1, "HOST_REQ write seen");
 	/* Host tries to set read-only CTRL fields: counted. */
 	st32(&meta[2], le32(&meta[2]) ^ (1u << 3));
-	rte_ep_model_poll(m);
-	EP_TEST_ASSERT_EQ(rte_ep_model_violations(m), 1, "CTRL field write");
+	ep_model_poll(m);
+	EP_TEST_ASSERT_EQ(ep_model_violations(m), 1, "CTRL field write");
 	/* Release clears H and R (checked via find: the instance is gone). */
-	rte_ep_model_destroy(m);
-	EP_TEST_ASSERT(rte_ep_model_find("hs") == NULL, "gone");
+	ep_model_destroy(m);
+	EP_TEST_ASSERT(ep_model_find("hs") == NULL, "gone");
 	return 0;
 }
 
@@ -564,7 +564,7 @@ test_link_ccs_laps(void)
 	uint8_t *dst, *ep;
 	uint64_t ep_addr = 0x4000000;
 	unsigned int lap, i;
-	struct rte_ep_model_stats st;
+	struct ep_model_stats st;
 
 	/* 5 slots: 4 data + link back to the base. */
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,desc_size=120"), 0, "setup");
@@ -592,7 +592,7 @@ test_link_ccs_laps(void)
 			"lap %u CCS", lap);
 		EP_TEST_ASSERT(memcmp(dst, ep, (lap + 1) * 4 * 256) == 0, "lap %u data", lap);
 	}
-	rte_ep_model_stats_get(t.m, &st);
+	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.elements, 8, "elements");
 	/* A link whose CB equals CCS is not followed (strict). */
 	for (i = 0; i < 4; i++)
@@ -679,7 +679,7 @@ test_status_latch_w1c(void)
 		EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 1, "DONE latched while masked");
 		/* The same write-1-to-clear value twice is seen twice. */
 		w32(&t, 0x058, 1);
-		rte_ep_model_poll(t.m);
+		ep_model_poll(t.m);
 		EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 0, "DONE cleared (%u)", k);
 	}
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
@@ -697,10 +697,10 @@ test_status_latch_w1c(void)
 	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 3, "STOP and WATERMARK");
 	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 3, "ch_stat stopped");
 	w32(&t, chb(&t, WR, 0) + 0x8c, 1);
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 2, "STOP cleared");
 	w32(&t, chb(&t, WR, 0) + 0x8c, 2);
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 0, "WATERMARK cleared");
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
 	rte_free(dst);
@@ -731,10 +731,10 @@ abort_case(const char *args, int dir, uint64_t sar, uint64_t dar, unsigned int f
 	EP_TEST_ASSERT_EQ(r32(&t, 0x0b8), dir == RD && off == 0xb8 ? want_bits : 0,
 		"rd_err_status hi");
 	/* Halted until the host restarts it; clearing ABORT clears the cause. */
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(cs(&t, dir, 0), 2, "still halted");
 	w32(&t, dir == WR ? 0x058 : 0x0ac, 1u << 16);
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(int_status(&t, dir, 0), 0, "ABORT cleared");
 	EP_TEST_ASSERT_EQ(r32(&t, off), 0, "cause cleared");
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
@@ -902,39 +902,39 @@ test_violations(void)
 
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,wr=2,rd=0"), 0, "setup");
 	w32(&t, 0x000, 1);		/* ctrl_data_arb_prior */
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 1, "controller-wide");
 	EP_TEST_ASSERT(viol_has(&t, "ctrl_data_arb_prior: controller-wide"), "text");
 	w32(&t, 0x04c, 1);		/* wr_int_status */
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "int_status");
 	EP_TEST_ASSERT(viol_has(&t, "wr_int_status: read-only"), "text");
 	EP_TEST_ASSERT_EQ(r32(&t, 0x04c), 0, "int_status restored");
 	w32(&t, 0x02c, 1);		/* rd_engine_en, RD not delegated */
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT(viol_has(&t, "rd_engine_en: direction RD not delegated"), "text");
 	w32(&t, chb(&t, RD, 0) + 0x1c, 0x1234);	/* RD channel block */
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT(viol_has(&t, "rd_ch0 llp_lo: channel rd0"), "text");
 	w32(&t, 0x058, 1u << 5);	/* int_clear bit of a channel not owned */
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT(viol_has(&t, "wr_int_clear: bit for channel wr5"), "text");
 	w32(&t, 0x008, 0);		/* ctrl (read-only, controller-wide) */
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(r32(&t, 0x008), 2 | (2 << 16), "ctrl restored");
 	st32(&t.meta[5], 0x12345678);	/* metadata word */
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT(viol_has(&t, "metadata offset 0x014: read-only"), "text");
 	n = violations(&t);
 	EP_TEST_ASSERT_EQ(n, 7, "count");
-	EP_TEST_ASSERT_EQ(rte_ep_model_violation_get(t.m, 7, buf, sizeof(buf)), -ENOENT,
+	EP_TEST_ASSERT_EQ(ep_model_violation_get(t.m, 7, buf, sizeof(buf)), -ENOENT,
 		"past the end");
 	/* Owned registers are not violations. */
 	w32(&t, 0x00c, 1);
 	w32(&t, chb(&t, WR, 1) + 0x04, 5);
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), n, "owned writes");
-	rte_ep_model_violations_clear(t.m);
+	ep_model_violations_clear(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "cleared");
 	teardown(&t);
 
@@ -943,7 +943,7 @@ test_violations(void)
 	w32(&t, chb(&t, WR, 1) + 0x00, 1);	/* owned */
 	w32(&t, chb(&t, WR, 2) + 0x00, 1);	/* endpoint's channel */
 	w32(&t, chb(&t, RD, 1) + 0x04, 1);	/* endpoint's channel */
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "native count");
 	EP_TEST_ASSERT(viol_has(&t, "wr_ch2 ch_en: channel wr2 belongs to the endpoint"),
 		"text");
@@ -957,7 +957,7 @@ missed_doorbell_case(bool quirk)
 {
 	struct t t;
 	uint8_t *dst;
-	struct rte_ep_model_stats st;
+	struct ep_model_stats st;
 
 	EP_TEST_ASSERT_EQ(setup(&t, quirk ? "thread=0" : "thread=0,missed_doorbell=0"),
 		0, "setup");
@@ -970,7 +970,7 @@ missed_doorbell_case(bool quirk)
 	ll_data(&t, WR, 0, 1, CB | LIE, 128, 0x4000000 + 128, (uintptr_t)dst + 128);
 	ring(&t, WR, 0);
 	run(&t);
-	rte_ep_model_stats_get(t.m, &st);
+	ep_model_stats_get(t.m, &st);
 	if (quirk) {
 		EP_TEST_ASSERT_EQ(st.doorbells_lost, 1, "doorbell lost");
 		EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 3, "stopped with work pending");
@@ -980,7 +980,7 @@ missed_doorbell_case(bool quirk)
 		/* Recovery as spec C.8: stopped with work pending -> ring again. */
 		ring(&t, WR, 0);
 		run(&t);
-		rte_ep_model_stats_get(t.m, &st);
+		ep_model_stats_get(t.m, &st);
 	} else {
 		EP_TEST_ASSERT_EQ(st.doorbells_lost, 0, "doorbell kept");
 	}
@@ -1012,7 +1012,7 @@ formats_case(const char *args)
 	uint8_t *src = rte_malloc(NULL, 65536, 64), *dst = rte_zmalloc(NULL, 65536, 64);
 	uint8_t *ep;
 	unsigned int ch, i, nch;
-	struct rte_ep_model_stats st;
+	struct ep_model_stats st;
 
 	EP_TEST_ASSERT(src != NULL && dst != NULL, "rte_malloc");
 	fill(src, 65536, 5);
@@ -1032,9 +1032,9 @@ formats_case(const char *args)
 		}
 		/* eDMA doorbells are shared per direction: let each be seen. */
 		start_ch(&t, RD, ch, true, slot_addr(&t, RD, ch, 0), 1);
-		rte_ep_model_poll(t.m);
+		ep_model_poll(t.m);
 		start_ch(&t, WR, ch, true, slot_addr(&t, WR, ch, 0), 1);
-		rte_ep_model_poll(t.m);
+		ep_model_poll(t.m);
 	}
 	run(&t);
 	for (ch = 0; ch < nch; ch++) {
@@ -1053,7 +1053,7 @@ formats_case(const char *args)
 		EP_TEST_ASSERT_EQ(llp_lo(&t, WR, ch), (uint32_t)slot_addr(&t, WR, ch, 8),
 			"wr%u LLP", ch);
 	}
-	rte_ep_model_stats_get(t.m, &st);
+	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.elements, nch * 16, "elements");
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
 	teardown(&t);
@@ -1072,7 +1072,7 @@ static int
 test_format_compat(void)
 {
 	struct t t;
-	struct rte_ep_model_stats st;
+	struct ep_model_stats st;
 	int rc = formats_case("thread=0,layout=hdma-compat,wr=2,rd=2");
 	uint8_t *t_host;
 
@@ -1088,7 +1088,7 @@ test_format_compat(void)
 	w32(&t, chb(&t, WR, 0) + 0x1c, (uint32_t)slot_addr(&t, WR, 0, 0));
 	ring(&t, WR, 0);
 	run(&t);
-	rte_ep_model_stats_get(t.m, &st);
+	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.doorbells_ignored, 1, "ignored");
 	EP_TEST_ASSERT_EQ(st.elements, 0, "nothing ran");
 	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 0, "never started");
@@ -1116,37 +1116,37 @@ test_link_down(void)
 	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
 	run(&t);
 	EP_TEST_ASSERT(llp_lo(&t, WR, 0) != 0, "LLP set");
-	EP_TEST_ASSERT_EQ(rte_ep_model_link_set(t.m, false), 0, "link down");
-	for (b = 0; b < RTE_EP_MODEL_NUM_BARS; b++)
+	EP_TEST_ASSERT_EQ(ep_model_link_set(t.m, false), 0, "link down");
+	for (b = 0; b < EP_MODEL_NUM_BARS; b++)
 		for (i = 0; i < t.bar[b].len / 4; i += 61)
 			EP_TEST_ASSERT_EQ(le32((uint32_t *)t.bar[b].addr + i), 0xffffffff,
 				"BAR%u word %u", b, i);
-	rte_ep_model_advance_us(t.m, 20000);
-	rte_ep_model_poll(t.m);
+	ep_model_advance_us(t.m, 20000);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]), 0xffffffff, "still all-ones");
-	EP_TEST_ASSERT_EQ(rte_ep_model_link_set(t.m, true), 0, "link up");
+	EP_TEST_ASSERT_EQ(ep_model_link_set(t.m, true), 0, "link up");
 	EP_TEST_ASSERT_EQ(le32(&t.meta[0]), 0x4d444550, "metadata back");
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), H_BIT, "H kept, R clear");
 	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), 0, "register block reset");
 	EP_TEST_ASSERT_EQ(r32(&t, chb(&t, WR, 0)), 0, "ch_control1 reset");
 	EP_TEST_ASSERT_EQ(le32(t.desc[WR][0].host), CB | LIE, "descriptors kept");
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "R only at the next poll");
-	rte_ep_model_advance_us(t.m, 5000);
+	ep_model_advance_us(t.m, 5000);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "R back");
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
 	teardown(&t);
 
 	/* Scheduled by configuration keys, on the model clock. */
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,link_down_ms=10,link_up_ms=20"), 0, "setup");
-	rte_ep_model_advance_us(t.m, 10000 - 1000);	/* setup took 1 ms */
+	ep_model_advance_us(t.m, 10000 - 1000);	/* setup took 1 ms */
 	EP_TEST_ASSERT_EQ(le32(&t.meta[0]), 0xffffffff, "down at 10 ms");
-	rte_ep_model_advance_us(t.m, 9999);
+	ep_model_advance_us(t.m, 9999);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[0]), 0xffffffff, "still down");
-	rte_ep_model_advance_us(t.m, 1);
+	ep_model_advance_us(t.m, 1);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[0]), 0x4d444550, "up at 20 ms");
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "R not yet");
-	rte_ep_model_advance_us(t.m, 1000);
+	ep_model_advance_us(t.m, 1000);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "R one poll period later");
 	teardown(&t);
 	rte_free(dst);
@@ -1157,7 +1157,7 @@ test_link_down(void)
 static int
 test_reinit(void)
 {
-	struct rte_ep_model_stats s0, s1;
+	struct ep_model_stats s0, s1;
 	uint32_t hdr[7], ctrl0;
 	uint8_t *dst;
 	struct t t;
@@ -1170,13 +1170,13 @@ test_reinit(void)
 		hdr[i] = le32(&t.meta[i]);
 	ctrl0 = hdr[2] & ~(H_BIT | R_BIT);
 	/* A running channel: its element takes one second of model time. */
-	rte_ep_model_timing_set(t.m, 1000 * 1000 * 1000, 0);
+	ep_model_timing_set(t.m, 1000 * 1000 * 1000, 0);
 	ll_data(&t, RD, 0, 0, CB, 64, (uintptr_t)dst, 0x4000000);
 	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
 	run(&t);
 	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 1, "running");
-	rte_ep_model_stats_get(t.m, &s0);
-	EP_TEST_ASSERT_EQ(rte_ep_model_reinit(t.m), 0, "reinit");
+	ep_model_stats_get(t.m, &s0);
+	EP_TEST_ASSERT_EQ(ep_model_reinit(t.m), 0, "reinit");
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), 0, "H and R clear");
 	for (i = 0; i < RTE_DIM(hdr); i++)
 		EP_TEST_ASSERT_EQ(le32(&t.meta[i]), i == 2 ? ctrl0 : hdr[i],
@@ -1186,21 +1186,21 @@ test_reinit(void)
 	EP_TEST_ASSERT_EQ(r32(&t, 0x02c), 0, "rd_engine_en reset");
 	/* READY does not come back by itself; the element never completes. */
 	for (i = 0; i < 20; i++) {
-		rte_ep_model_advance_us(t.m, 100000);
+		ep_model_advance_us(t.m, 100000);
 		run(&t);
 	}
-	rte_ep_model_stats_get(t.m, &s1);
+	ep_model_stats_get(t.m, &s1);
 	EP_TEST_ASSERT_EQ(s1.elements, s0.elements, "no element after the re-init");
-	rte_ep_model_timing_set(t.m, 0, 0);
+	ep_model_timing_set(t.m, 0, 0);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), 0, "still clear");
 	/* It comes back one poll period after the host asks again. */
 	set_host_req(&t);
-	rte_ep_model_advance_us(t.m, 1);
+	ep_model_advance_us(t.m, 1);
 	run(&t);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "R not before the poll");
-	rte_ep_model_advance_us(t.m, 5000 - 2);
+	ep_model_advance_us(t.m, 5000 - 2);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "R not before the period");
-	rte_ep_model_advance_us(t.m, 1);
+	ep_model_advance_us(t.m, 1);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]), ctrl0 | H_BIT | R_BIT, "R one period later");
 	/* The function works again from a fresh programming. */
 	memset(dst, 0, 64);
@@ -1215,40 +1215,40 @@ test_reinit(void)
 
 	/* Host writes while READY is 0 after a re-init stay violations. */
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
-	EP_TEST_ASSERT_EQ(rte_ep_model_reinit(t.m), 0, "reinit");
+	EP_TEST_ASSERT_EQ(ep_model_reinit(t.m), 0, "reinit");
 	w32(&t, 0x02c, 1);	/* rd_engine_en */
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 1, "write while READY is 0");
 	EP_TEST_ASSERT(viol_has(&t, "while READY is 0"), "named");
 	teardown(&t);
 
 	/* Re-init while the link is down takes effect at link up. */
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
-	EP_TEST_ASSERT_EQ(rte_ep_model_link_set(t.m, false), 0, "down");
-	EP_TEST_ASSERT_EQ(rte_ep_model_reinit(t.m), 0, "reinit");
+	EP_TEST_ASSERT_EQ(ep_model_link_set(t.m, false), 0, "down");
+	EP_TEST_ASSERT_EQ(ep_model_reinit(t.m), 0, "reinit");
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]), 0xffffffff, "link still down");
-	EP_TEST_ASSERT_EQ(rte_ep_model_link_set(t.m, true), 0, "up");
+	EP_TEST_ASSERT_EQ(ep_model_link_set(t.m, true), 0, "up");
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), 0, "H and R clear at link up");
-	rte_ep_model_advance_us(t.m, 10000);
+	ep_model_advance_us(t.m, 10000);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "no READY without HOST_REQ");
 	teardown(&t);
 
 	/* The reinit_ms key: once, on the model clock. */
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,reinit_ms=10"), 0, "setup");
-	rte_ep_model_advance_us(t.m, 10000 - 1000 - 1);	/* setup took 1 ms */
+	ep_model_advance_us(t.m, 10000 - 1000 - 1);	/* setup took 1 ms */
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), H_BIT | R_BIT, "before");
-	rte_ep_model_advance_us(t.m, 1);
+	ep_model_advance_us(t.m, 1);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), 0, "re-init at 10 ms");
 	set_host_req(&t);
-	rte_ep_model_advance_us(t.m, 1000);
+	ep_model_advance_us(t.m, 1000);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "R one period after HOST_REQ");
-	rte_ep_model_advance_us(t.m, 100000);
+	ep_model_advance_us(t.m, 100000);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), H_BIT | R_BIT, "only once");
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
 	teardown(&t);
-	EP_TEST_ASSERT(rte_ep_model_create("bad_reinit", "reinit_ms=x") == NULL,
+	EP_TEST_ASSERT(ep_model_create("bad_reinit", "reinit_ms=x") == NULL,
 		"bad reinit_ms refused");
-	EP_TEST_ASSERT_EQ(rte_ep_model_reinit(NULL), -EINVAL, "NULL");
+	EP_TEST_ASSERT_EQ(ep_model_reinit(NULL), -EINVAL, "NULL");
 	rte_free(dst);
 	return 0;
 }
@@ -1258,31 +1258,31 @@ test_ready_drop(void)
 {
 	struct t t;
 	uint8_t *dst;
-	struct rte_ep_model_stats st;
+	struct ep_model_stats st;
 
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
 	dst = rte_zmalloc(NULL, 4096, 64);
-	EP_TEST_ASSERT_EQ(rte_ep_model_ready_set(t.m, false), 0, "drop");
+	EP_TEST_ASSERT_EQ(ep_model_ready_set(t.m, false), 0, "drop");
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), H_BIT, "R dropped, H kept");
-	rte_ep_model_advance_us(t.m, 10000);
+	ep_model_advance_us(t.m, 10000);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "stays dropped");
 	/* The engine keeps running. */
 	ll_data(&t, WR, 0, 0, CB, 64, 0x4000000, (uintptr_t)dst);
 	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
 	run(&t);
-	rte_ep_model_stats_get(t.m, &st);
+	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.elements, 1, "engine ran with READY=0");
-	EP_TEST_ASSERT_EQ(rte_ep_model_ready_set(t.m, true), 0, "restore");
+	EP_TEST_ASSERT_EQ(ep_model_ready_set(t.m, true), 0, "restore");
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "restored");
 	teardown(&t);
 
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,ready_drop_ms=5,ready_restore_ms=8"), 0,
 		"setup");
-	rte_ep_model_advance_us(t.m, 4000 - 1);
+	ep_model_advance_us(t.m, 4000 - 1);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "before the drop");
-	rte_ep_model_advance_us(t.m, 1);
+	ep_model_advance_us(t.m, 1);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "dropped at 5 ms");
-	rte_ep_model_advance_us(t.m, 3000);
+	ep_model_advance_us(t.m, 3000);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "restored at 8 ms");
 	teardown(&t);
 	rte_free(dst);
@@ -1294,8 +1294,8 @@ test_metadata_file(void)
 {
 	char path[] = "/tmp/ep_model_meta_XXXXXX";
 	uint32_t img[16];
-	struct rte_ep_model *m;
-	struct rte_ep_model_bar bar;
+	struct ep_model *m;
+	struct ep_model_bar bar;
 	volatile uint32_t *meta;
 	char args[128];
 	int fd, i;
@@ -1310,24 +1310,24 @@ test_metadata_file(void)
 	EP_TEST_ASSERT(write(fd, img, sizeof(img)) == (ssize_t)sizeof(img), "write");
 	close(fd);
 	snprintf(args, sizeof(args), "thread=0,metadata_file=%s", path);
-	m = rte_ep_model_create("metafile", args);
+	m = ep_model_create("metafile", args);
 	unlink(path);
 	EP_TEST_ASSERT(m != NULL, "create");
-	rte_ep_model_bar_get(m, 0, &bar);
+	ep_model_bar_get(m, 0, &bar);
 	meta = bar.addr;
 	for (i = 0; i < 16; i++)
 		if (i != 2)
 			EP_TEST_ASSERT_EQ(le32(&meta[i]), img[i], "word %d", i);
 	EP_TEST_ASSERT_EQ(le32(&meta[2]), img[2] & ~R_BIT, "handshake bits start clear");
 	st32(&meta[2], le32(&meta[2]) | H_BIT);
-	rte_ep_model_advance_us(m, 1000);
+	ep_model_advance_us(m, 1000);
 	EP_TEST_ASSERT_EQ(le32(&meta[2]), img[2] | H_BIT, "READY after HOST_REQ");
 	/* A re-init restores the loaded image, handshake bits clear. */
-	EP_TEST_ASSERT_EQ(rte_ep_model_reinit(m), 0, "reinit");
+	EP_TEST_ASSERT_EQ(ep_model_reinit(m), 0, "reinit");
 	for (i = 0; i < 16; i++)
 		EP_TEST_ASSERT_EQ(le32(&meta[i]), i == 2 ? img[2] & ~R_BIT : img[i],
 			"word %d after re-init", i);
-	rte_ep_model_destroy(m);
+	ep_model_destroy(m);
 	return 0;
 }
 
@@ -1343,7 +1343,7 @@ corruption_case(bool by_key)
 	EP_TEST_ASSERT_EQ(setup(&t, by_key ? "thread=0,corrupt=rd0:1" : "thread=0"), 0,
 		"setup");
 	if (!by_key)
-		EP_TEST_ASSERT_EQ(rte_ep_model_inject_corruption(t.m, RTE_EP_MODEL_DIR_RD,
+		EP_TEST_ASSERT_EQ(ep_model_inject_corruption(t.m, EP_MODEL_DIR_RD,
 			0, 1), 0, "inject");
 	ep = t.info.ep_mem;
 	for (i = 0; i < 3; i++)
@@ -1376,7 +1376,7 @@ test_inject_abort(void)
 	struct t t;
 	uint8_t *src = rte_malloc(NULL, 4096, 64), *ep;
 	unsigned int i;
-	struct rte_ep_model_stats st;
+	struct ep_model_stats st;
 
 	EP_TEST_ASSERT(src != NULL, "rte_malloc");
 	fill(src, 4096, 8);
@@ -1400,12 +1400,12 @@ test_inject_abort(void)
 	run(&t);
 	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 3, "stopped");
 	EP_TEST_ASSERT(memcmp(ep, src, 3072) == 0, "rest done after restart");
-	rte_ep_model_stats_get(t.m, &st);
+	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.aborts, 1, "aborts");
 	/* API injection on WR: ABORT, no cause bits; and a STOP doorbell. */
-	EP_TEST_ASSERT_EQ(rte_ep_model_inject_abort(t.m, RTE_EP_MODEL_DIR_WR, 0, 0), 0,
+	EP_TEST_ASSERT_EQ(ep_model_inject_abort(t.m, EP_MODEL_DIR_WR, 0, 0), 0,
 		"inject");
-	EP_TEST_ASSERT(rte_ep_model_inject_abort(t.m, RTE_EP_MODEL_DIR_WR, 1, 0) != 0,
+	EP_TEST_ASSERT(ep_model_inject_abort(t.m, EP_MODEL_DIR_WR, 1, 0) != 0,
 		"not delegated");
 	ll_data(&t, WR, 0, 0, CB, 64, 0x4000000, (uintptr_t)src);
 	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
@@ -1460,35 +1460,35 @@ test_timing(void)
 {
 	struct t t;
 	uint8_t *dst = rte_zmalloc(NULL, 8192, 64);
-	struct rte_ep_model_stats st;
+	struct ep_model_stats st;
 
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,element_ns=3000"), 0, "setup");
 	ll_data(&t, WR, 0, 0, CB, 64, 0x4000000, (uintptr_t)dst);
 	ll_data(&t, WR, 0, 1, CB, 64, 0x4000000, (uintptr_t)dst);
 	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
 	EP_TEST_ASSERT_EQ(poll_n(&t, 5), 0, "nothing at t0");
-	rte_ep_model_advance_us(t.m, 2);
+	ep_model_advance_us(t.m, 2);
 	EP_TEST_ASSERT_EQ(poll_n(&t, 5), 0, "nothing at t0+2us");
-	rte_ep_model_advance_us(t.m, 1);
+	ep_model_advance_us(t.m, 1);
 	EP_TEST_ASSERT_EQ(poll_n(&t, 1), 1, "element 0 at t0+3us");
 	EP_TEST_ASSERT_EQ(poll_n(&t, 5), 0, "element 1 not yet");
-	rte_ep_model_advance_us(t.m, 3);
+	ep_model_advance_us(t.m, 3);
 	EP_TEST_ASSERT_EQ(poll_n(&t, 1), 1, "element 1 at t0+6us");
 	/* Bandwidth: 4096 bytes at 1e9 B/s take 4.096 us. */
-	rte_ep_model_timing_set(t.m, 0, 1000000000);
+	ep_model_timing_set(t.m, 0, 1000000000);
 	ll_data(&t, WR, 0, 2, CB, 4096, 0x4000000, (uintptr_t)dst);
 	run(&t);
-	rte_ep_model_advance_us(t.m, 4);
+	ep_model_advance_us(t.m, 4);
 	EP_TEST_ASSERT_EQ(poll_n(&t, 3), 0, "before 4.096 us");
-	rte_ep_model_advance_us(t.m, 1);
+	ep_model_advance_us(t.m, 1);
 	run(&t);
-	rte_ep_model_stats_get(t.m, &st);
+	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.elements, 2, "stopped at element 2 (not rung yet)");
 	ring(&t, WR, 0);
 	EP_TEST_ASSERT_EQ(poll_n(&t, 3), 0, "element 2 in flight");
-	rte_ep_model_advance_us(t.m, 5);
+	ep_model_advance_us(t.m, 5);
 	run(&t);
-	rte_ep_model_stats_get(t.m, &st);
+	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.elements, 3, "element 2 after 4.096 us");
 	teardown(&t);
 	rte_free(dst);
@@ -1565,12 +1565,12 @@ threaded_case(const char *args, unsigned int total)
 	unsigned int nr = 0, i, k, all_done;
 	uint8_t *host, *ep;
 	uint64_t deadline;
-	struct rte_ep_model_stats st;
+	struct ep_model_stats st;
 	size_t per = (size_t)total * TR_SIZE;
 
 	EP_TEST_ASSERT_EQ(setup(&t, args), 0, "setup %s", args);
-	EP_TEST_ASSERT_EQ(rte_ep_model_poll(t.m), -EBUSY, "poll refused");
-	EP_TEST_ASSERT_EQ(rte_ep_model_advance_us(t.m, 1), -EBUSY, "advance refused");
+	EP_TEST_ASSERT_EQ(ep_model_poll(t.m), -EBUSY, "poll refused");
+	EP_TEST_ASSERT_EQ(ep_model_advance_us(t.m, 1), -EBUSY, "advance refused");
 	host = rte_zmalloc(NULL, (t.wr + t.rd) * per, 64);
 	EP_TEST_ASSERT(host != NULL, "rte_zmalloc");
 	ep = t.info.ep_mem;
@@ -1609,14 +1609,14 @@ threaded_case(const char *args, unsigned int total)
 		EP_TEST_ASSERT(memcmp(r[i].host, ep + i * per, per) == 0, "%s%u data",
 			r[i].dir == WR ? "wr" : "rd", r[i].ch);
 	}
-	rte_ep_model_stats_get(t.m, &st);
+	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.elements, (uint64_t)total * nr, "elements");
 	EP_TEST_ASSERT_EQ(st.aborts, 0, "aborts");
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
 	/* READY drop and restore act at once from another thread. */
-	rte_ep_model_ready_set(t.m, false);
+	ep_model_ready_set(t.m, false);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (R_BIT | H_BIT), H_BIT, "dropped");
-	rte_ep_model_ready_set(t.m, true);
+	ep_model_ready_set(t.m, true);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "restored");
 	teardown(&t);
 	rte_free(host);
@@ -1650,12 +1650,12 @@ setup_raw(struct t *t, const char *args)
 
 	memset(t, 0, sizeof(*t));
 	snprintf(name, sizeof(name), "epm%u", name_seq++);
-	t->m = rte_ep_model_create(name, args);
+	t->m = ep_model_create(name, args);
 	if (t->m == NULL)
 		return -1;
-	rte_ep_model_info_get(t->m, &t->info);
-	for (b = 0; b < RTE_EP_MODEL_NUM_BARS; b++)
-		rte_ep_model_bar_get(t->m, b, &t->bar[b]);
+	ep_model_info_get(t->m, &t->info);
+	for (b = 0; b < EP_MODEL_NUM_BARS; b++)
+		ep_model_bar_get(t->m, b, &t->bar[b]);
 	t->meta = t->bar[t->info.metadata_bar].addr;
 	return parse_meta(t);
 }
@@ -1669,51 +1669,51 @@ test_ready_window(void)
 	EP_TEST_ASSERT_EQ(setup_raw(&t, "thread=0,ready_poll_ms=10"), 0, "setup");
 	set_host_req(&t);
 	w32(&t, 0x00c, 1);			/* wr_engine_en */
-	rte_ep_model_advance_us(t.m, 10000);	/* the poll sets READY */
+	ep_model_advance_us(t.m, 10000);	/* the poll sets READY */
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "READY");
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 1, "write before READY, same pass");
 	EP_TEST_ASSERT(viol_has(&t, "wr_engine_en: before READY was ever set"), "text");
-	rte_ep_model_violations_clear(t.m);
+	ep_model_violations_clear(t.m);
 
 	/* Writes made while READY=1, noticed only at the drop: allowed. */
 	w32(&t, 0x054, 3);			/* wr_int_mask */
-	rte_ep_model_ready_set(t.m, false);
+	ep_model_ready_set(t.m, false);
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "write before the drop");
 	/* Writes during a READY drop are violations (spec E.6). */
 	w32(&t, 0x054, 1);
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 1, "write while dropped");
 	EP_TEST_ASSERT(viol_has(&t, "wr_int_mask: while READY is 0"), "text");
 	/* A write during the hold, seen only by the restore, still counts. */
 	w32(&t, 0x054, 2);
-	rte_ep_model_ready_set(t.m, true);
+	ep_model_ready_set(t.m, true);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "restored");
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "write seen at the restore");
 	w32(&t, 0x054, 3);
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "after the restore");
-	rte_ep_model_violations_clear(t.m);
+	ep_model_violations_clear(t.m);
 
 	/* After link down and up, until READY comes back. */
-	rte_ep_model_link_set(t.m, false);
-	rte_ep_model_link_set(t.m, true);
+	ep_model_link_set(t.m, false);
+	ep_model_link_set(t.m, true);
 	w32(&t, 0x00c, 1);
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 1, "write after link up, READY=0");
 	w32(&t, 0x00c, 0);
-	rte_ep_model_advance_us(t.m, 10000);
+	ep_model_advance_us(t.m, 10000);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "READY back");
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "write seen in the READY pass");
 	w32(&t, 0x00c, 1);
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "allowed once READY is back");
 	/* HOST_REQ writes are the host's at any time. */
-	rte_ep_model_ready_set(t.m, false);
+	ep_model_ready_set(t.m, false);
 	st32(&t.meta[2], le32(&t.meta[2]) & ~H_BIT);
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	st32(&t.meta[2], le32(&t.meta[2]) | H_BIT);
-	rte_ep_model_ready_set(t.m, true);
+	ep_model_ready_set(t.m, true);
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "HOST_REQ writes");
 	teardown(&t);
 	return 0;
@@ -1725,7 +1725,7 @@ disable_case(const char *args, const char *how)
 {
 	struct t t;
 	uint8_t *dst = rte_zmalloc(NULL, 4096, 64);
-	struct rte_ep_model_stats st;
+	struct ep_model_stats st;
 	uint32_t b;
 	unsigned int i;
 
@@ -1750,7 +1750,7 @@ disable_case(const char *args, const char *how)
 	else
 		w32(&t, b + 0x34, 0);		/* control1 LINKLIST_EN */
 	run(&t);
-	rte_ep_model_stats_get(t.m, &st);
+	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.elements, 1, "%s: no element after the disable", how);
 	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 3, "%s: stopped", how);
 	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)slot_addr(&t, WR, 0, 1),
@@ -1787,7 +1787,7 @@ test_link_no_tcb(void)
 	struct t t;
 	uint8_t *dst = rte_zmalloc(NULL, 4096, 64);
 	volatile uint8_t *e;
-	struct rte_ep_model_stats st;
+	struct ep_model_stats st;
 
 	EP_TEST_ASSERT(dst != NULL, "rte_zmalloc");
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
@@ -1805,7 +1805,7 @@ test_link_no_tcb(void)
 	st32(e, LLP);
 	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
 	run(&t);
-	rte_ep_model_stats_get(t.m, &st);
+	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.elements, 2, "both data elements");
 	EP_TEST_ASSERT(memcmp(dst, t.info.ep_mem, 256) == 0, "data");
 	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 3, "stopped");
@@ -1860,7 +1860,7 @@ test_fetch_snapshot(void)
 {
 	struct t t;
 	uint8_t *dst = rte_zmalloc(NULL, 4096, 64);
-	struct rte_ep_model_stats st;
+	struct ep_model_stats st;
 	volatile uint8_t *e;
 	unsigned int i;
 
@@ -1875,7 +1875,7 @@ test_fetch_snapshot(void)
 	EP_TEST_ASSERT_EQ(poll_n(&t, 1), 1, "el0 done, el1 fetched");
 	ll_data(&t, WR, 0, 1, CB, 256, 0x4000000 + 256, (uintptr_t)dst + 256);
 	run(&t);
-	rte_ep_model_stats_get(t.m, &st);
+	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.elements, 2, "two elements");
 	EP_TEST_ASSERT_EQ(st.bytes, 256, "el1 ran as fetched (size 0)");
 	for (i = 256; i < 512; i++)
@@ -1909,7 +1909,7 @@ test_int_clear_order(void)
 			w32(&t, chb(&t, WR, 0) + 0x8c, 4);
 			w32(&t, chb(&t, WR, 0) + 0x04, 2);
 		}
-		rte_ep_model_poll(t.m);
+		ep_model_poll(t.m);
 		EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 2, "halted by STOP (%u)", k);
 		EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), k == 0 ? 1u << 16 : 4u,
 			"ABORT latched after the earlier clear (%u)", k);
@@ -1926,7 +1926,7 @@ test_hdma_func_cycle(void)
 {
 	struct t t;
 	uint8_t *dst = rte_zmalloc(NULL, 4096, 64);
-	struct rte_ep_model_stats st;
+	struct ep_model_stats st;
 	uint32_t b;
 
 	EP_TEST_ASSERT(dst != NULL, "rte_zmalloc");
@@ -1936,7 +1936,7 @@ test_hdma_func_cycle(void)
 	run(&t);
 	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 2, "VF-enable: halted");
 	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0) & 4, 4, "ABORT");
-	rte_ep_model_stats_get(t.m, &st);
+	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.elements, 0, "nothing moved");
 
 	/* cycle_sync = CONSUMER_CYCLE_BIT without STAT: CCS is not loaded. */
@@ -1951,13 +1951,13 @@ test_hdma_func_cycle(void)
 	w32(&t, b + 0x18, 1);
 	ring(&t, RD, 0);
 	run(&t);
-	rte_ep_model_stats_get(t.m, &st);
+	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.elements, 0, "CCS stayed 0: element not ours");
 	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 3, "stopped");
 	w32(&t, b + 0x18, 3);
 	ring(&t, RD, 0);
 	run(&t);
-	rte_ep_model_stats_get(t.m, &st);
+	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.elements, 1, "with STAT: CCS loaded, element ran");
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
 	teardown(&t);
@@ -1973,23 +1973,23 @@ test_hostile_config(void)
 		"thread=0,reg_off=0x40001000",
 		"thread=0,desc_bar=3,desc_off=0x40001000",
 	};
-	struct rte_ep_model *m;
+	struct ep_model *m;
 	struct t t;
 	unsigned int i;
 
 	for (i = 0; i < RTE_DIM(bad); i++) {
-		m = rte_ep_model_create("hostile", bad[i]);
+		m = ep_model_create("hostile", bad[i]);
 		EP_TEST_ASSERT(m == NULL, "'%s' accepted", bad[i]);
 		EP_TEST_ASSERT_EQ(rte_errno, EINVAL, "'%s'", bad[i]);
 	}
 	EP_TEST_ASSERT_EQ(setup_raw(&t, "thread=0,ready_poll_ms=10"), 0, "setup");
 	set_host_req(&t);
 	/* us * 1000 does not fit 64 bits: the clock saturates, it does not wrap. */
-	EP_TEST_ASSERT_EQ(rte_ep_model_advance_us(t.m, UINT64_MAX / 1000 + 1), 0, "advance");
+	EP_TEST_ASSERT_EQ(ep_model_advance_us(t.m, UINT64_MAX / 1000 + 1), 0, "advance");
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "READY after a huge step");
-	EP_TEST_ASSERT_EQ(rte_ep_model_advance_us(t.m, UINT64_MAX), 0, "advance max");
-	rte_ep_model_ready_set(t.m, false);
-	rte_ep_model_ready_set(t.m, true);
+	EP_TEST_ASSERT_EQ(ep_model_advance_us(t.m, UINT64_MAX), 0, "advance max");
+	ep_model_ready_set(t.m, false);
+	ep_model_ready_set(t.m, true);
 	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "still working");
 	teardown(&t);
 	return 0;
@@ -2003,12 +2003,12 @@ test_reserved_writes(void)
 
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
 	w32(&t, chb(&t, WR, 0) + 0x24, 1);
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 1, "reserved offset");
 	EP_TEST_ASSERT(viol_has(&t, "wr_ch0 reserved+0x24: no register at this offset"),
 		"text");
 	w32(&t, 0x010, 0x100);
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "reserved doorbell bits");
 	EP_TEST_ASSERT(viol_has(&t, "wr_doorbell: reserved doorbell bits 0x00000100"),
 		"text");
@@ -2016,7 +2016,7 @@ test_reserved_writes(void)
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,layout=hdma-native"), 0, "setup native");
 	w32(&t, chb(&t, RD, 0) + 0x40, 1);
 	w32(&t, chb(&t, RD, 0) + 0x04, 0x10);
-	rte_ep_model_poll(t.m);
+	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "native count");
 	EP_TEST_ASSERT(viol_has(&t, "rd_ch0 reserved+0x40: no register"), "text");
 	EP_TEST_ASSERT(viol_has(&t, "rd_ch0 doorbell: reserved doorbell bits"), "text");
@@ -2073,7 +2073,7 @@ main(int argc, char **argv)
 {
 	char *eal_args[] = {
 		argv[0], "--no-huge", "--iova-mode=va", "-m", "128", "--no-pci", "--no-shconf",
-		"--log-level=lib.eal:error", "--log-level=lib.ep_model:info",
+		"--log-level=lib.eal:error", "--log-level=ep_model:info",
 	};
 	int failed;
 

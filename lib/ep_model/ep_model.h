@@ -2,8 +2,8 @@
  * Copyright 2026 The ep-dma authors
  */
 
-#ifndef RTE_EP_MODEL_H
-#define RTE_EP_MODEL_H
+#ifndef EP_MODEL_H
+#define EP_MODEL_H
 
 /**
  * @file
@@ -15,7 +15,7 @@
  * window per delegated channel), endpoint-local memory, and a DMA engine
  * running in its own thread that walks the linked lists the host writes.
  * A host driver reaches it only through the BAR mappings returned by
- * rte_ep_model_bar_get(), exactly as it reaches silicon.
+ * ep_model_bar_get(), exactly as it reaches silicon.
  *
  * Configuration is a "key=value,..." string (rte_kvargs syntax); every key
  * is documented in doc/guides/ep_model/ep_model.rst.
@@ -30,37 +30,37 @@ extern "C" {
 #endif
 
 /** Number of BARs of a PCI function. */
-#define RTE_EP_MODEL_NUM_BARS 6
+#define EP_MODEL_NUM_BARS 6
 
 /** Channel direction, named as the DesignWare databook does. */
-enum rte_ep_model_dir {
+enum ep_model_dir {
 	/** "Write" channel: endpoint memory to host memory. */
-	RTE_EP_MODEL_DIR_WR = 0,
+	EP_MODEL_DIR_WR = 0,
 	/** "Read" channel: host memory to endpoint memory. */
-	RTE_EP_MODEL_DIR_RD = 1,
+	EP_MODEL_DIR_RD = 1,
 };
 
 /** DesignWare register map formats (metadata LAYOUT_DATA). */
-enum rte_ep_model_map_format {
-	RTE_EP_MODEL_MF_EDMA_LEGACY = 0x0, /**< offered only to test rejection */
-	RTE_EP_MODEL_MF_EDMA_UNROLL = 0x1,
-	RTE_EP_MODEL_MF_HDMA_COMPAT = 0x5,
-	RTE_EP_MODEL_MF_HDMA_NATIVE = 0x7,
+enum ep_model_map_format {
+	EP_MODEL_MF_EDMA_LEGACY = 0x0, /**< offered only to test rejection */
+	EP_MODEL_MF_EDMA_UNROLL = 0x1,
+	EP_MODEL_MF_HDMA_COMPAT = 0x5,
+	EP_MODEL_MF_HDMA_NATIVE = 0x7,
 };
 
 /** Opaque model instance. */
-struct rte_ep_model;
+struct ep_model;
 
 /** A BAR as the host sees it once mapped. */
-struct rte_ep_model_bar {
+struct ep_model_bar {
 	void *addr;    /**< host virtual address of BAR offset 0 */
 	uint64_t len;  /**< BAR length in bytes; 0 when the BAR is absent */
 };
 
 /** Static facts about a model instance. */
-struct rte_ep_model_info {
+struct ep_model_info {
 	const char *name;            /**< instance name */
-	enum rte_ep_model_map_format map_format;
+	enum ep_model_map_format map_format;
 	uint8_t func_num;            /**< requester function number it expects */
 	uint8_t wr_delegated;        /**< delegated write channels (prefix) */
 	uint8_t rd_delegated;        /**< delegated read channels (prefix) */
@@ -77,7 +77,7 @@ struct rte_ep_model_info {
 };
 
 /** Counters of what the engine did. */
-struct rte_ep_model_stats {
+struct ep_model_stats {
 	uint64_t elements;        /**< data elements completed */
 	uint64_t bytes;           /**< payload bytes moved */
 	uint64_t doorbells;       /**< doorbells the engine acted on */
@@ -101,37 +101,37 @@ struct rte_ep_model_stats {
  *   EEXIST for a duplicate name, ENOMEM); the reason is logged naming the
  *   key and value.
  */
-struct rte_ep_model *rte_ep_model_create(const char *name, const char *args);
+struct ep_model *ep_model_create(const char *name, const char *args);
 
 /**
  * Release the function as the endpoint's unbind does: quiesce the channels,
  * clear HOST_REQ and READY, stop the engine, free everything.
  */
-void rte_ep_model_destroy(struct rte_ep_model *m);
+void ep_model_destroy(struct ep_model *m);
 
 /** Find an instance by name; NULL if there is none. */
-struct rte_ep_model *rte_ep_model_find(const char *name);
+struct ep_model *ep_model_find(const char *name);
 
 /**
  * NULL-terminated list of the configuration keys the model accepts, so that
  * a caller sharing a devargs string can tell its own keys from the model's.
  */
-extern const char *const rte_ep_model_keys[];
+extern const char *const ep_model_keys[];
 
 /** Get a BAR. @return 0, or -ENOENT if the BAR is absent, -EINVAL. */
-int rte_ep_model_bar_get(const struct rte_ep_model *m, unsigned int bar,
-		struct rte_ep_model_bar *out);
+int ep_model_bar_get(const struct ep_model *m, unsigned int bar,
+		struct ep_model_bar *out);
 
 /** Get the static facts of an instance. @return 0 or -EINVAL. */
-int rte_ep_model_info_get(const struct rte_ep_model *m,
-		struct rte_ep_model_info *info);
+int ep_model_info_get(const struct ep_model *m,
+		struct ep_model_info *info);
 
 /**
  * Host pointer for [ep_addr, ep_addr + len) of endpoint memory, or NULL when
  * the range is not wholly inside it. For tests and apps that fill or check
  * endpoint-side buffers.
  */
-void *rte_ep_model_ep_ptr(const struct rte_ep_model *m, uint64_t ep_addr,
+void *ep_model_ep_ptr(const struct ep_model *m, uint64_t ep_addr,
 		uint64_t len);
 
 /**
@@ -141,9 +141,9 @@ void *rte_ep_model_ep_ptr(const struct rte_ep_model *m, uint64_t ep_addr,
  * @return number of channel steps that did something (a data element moved,
  * a link followed, a channel stopped or aborted), 0 when the engine had
  * nothing to do (poll until 0 to run it dry), or -EBUSY when the engine runs
- * in its own thread. Count data elements with rte_ep_model_stats_get().
+ * in its own thread. Count data elements with ep_model_stats_get().
  */
-int rte_ep_model_poll(struct rte_ep_model *m);
+int ep_model_poll(struct ep_model *m);
 
 /**
  * Advance the model's clock (thread=0 only): pending timed events (the
@@ -152,25 +152,25 @@ int rte_ep_model_poll(struct rte_ep_model *m);
  * timing tests are deterministic. The clock saturates at 2^62 ns.
  * @return 0 or -EBUSY.
  */
-int rte_ep_model_advance_us(struct rte_ep_model *m, uint64_t us);
+int ep_model_advance_us(struct ep_model *m, uint64_t us);
 
 /** Get the engine counters. */
-int rte_ep_model_stats_get(const struct rte_ep_model *m,
-		struct rte_ep_model_stats *stats);
+int ep_model_stats_get(const struct ep_model *m,
+		struct ep_model_stats *stats);
 
 /** Number of host writes outside what was delegated since creation/clear. */
-uint64_t rte_ep_model_violations(const struct rte_ep_model *m);
+uint64_t ep_model_violations(const struct ep_model *m);
 
 /**
  * Readable description of recorded violation idx (the first few are kept),
  * e.g. "write 0x00000001 to 0x00c wr_engine_en: direction WR not delegated".
  * @return 0, or -ENOENT when idx is beyond the recorded ones.
  */
-int rte_ep_model_violation_get(const struct rte_ep_model *m, unsigned int idx,
+int ep_model_violation_get(const struct ep_model *m, unsigned int idx,
 		char *buf, size_t len);
 
 /** Forget recorded violations. */
-void rte_ep_model_violations_clear(struct rte_ep_model *m);
+void ep_model_violations_clear(struct ep_model *m);
 
 /**
  * Fault injection: abort the nth data element (0 = the next one) that
@@ -178,7 +178,7 @@ void rte_ep_model_violations_clear(struct rte_ep_model *m);
  * (read channels latch the completer-abort cause, write channels only
  * ABORT). @return 0, or -EINVAL when (dir, ch) is not delegated.
  */
-int rte_ep_model_inject_abort(struct rte_ep_model *m, enum rte_ep_model_dir dir,
+int ep_model_inject_abort(struct ep_model *m, enum ep_model_dir dir,
 		unsigned int ch, uint32_t nth);
 
 /**
@@ -186,8 +186,8 @@ int rte_ep_model_inject_abort(struct rte_ep_model *m, enum rte_ep_model_dir dir,
  * (dir, ch) complete normally but flip one byte of its destination, as
  * silent corruption on the link would. For testing data verification.
  */
-int rte_ep_model_inject_corruption(struct rte_ep_model *m,
-		enum rte_ep_model_dir dir, unsigned int ch, uint32_t nth);
+int ep_model_inject_corruption(struct ep_model *m,
+		enum ep_model_dir dir, unsigned int ch, uint32_t nth);
 
 /**
  * Link down (up=false): READY drops, running channels stop, and while the
@@ -195,7 +195,7 @@ int rte_ep_model_inject_corruption(struct rte_ep_model *m,
  * engine comes back reset (channel registers cleared, LLP 0), HOST_REQ is
  * kept, and READY returns on the model's next handshake poll.
  */
-int rte_ep_model_link_set(struct rte_ep_model *m, bool up);
+int ep_model_link_set(struct ep_model *m, bool up);
 
 /**
  * Drop (false) or restore (true) READY without a link event. A drop clears
@@ -203,7 +203,7 @@ int rte_ep_model_link_set(struct rte_ep_model *m, bool up);
  * clear; a restore sets it at once if HOST_REQ is set, else at the next
  * handshake poll after the host sets HOST_REQ.
  */
-int rte_ep_model_ready_set(struct rte_ep_model *m, bool ready);
+int ep_model_ready_set(struct ep_model *m, bool ready);
 
 /**
  * Re-initialise the endpoint function, as the endpoint's epc_deinit followed
@@ -212,7 +212,7 @@ int rte_ep_model_ready_set(struct rte_ep_model *m, bool ready);
  * writing the CTRL word), the metadata blob is written again as at creation
  * (or the loaded metadata_file image restored) with both bits clear, the
  * register window comes back reset as after a link up, a READY drop held by
- * rte_ep_model_ready_set(false) is forgotten, and the poll work restarts:
+ * ep_model_ready_set(false) is forgotten, and the poll work restarts:
  * READY is set only after the host sets HOST_REQ again, at the first poll
  * one ready_poll_ms period or more from now. Descriptor windows and
  * endpoint memory keep their contents. While the link is down the re-init
@@ -220,17 +220,17 @@ int rte_ep_model_ready_set(struct rte_ep_model *m, bool ready);
  * to the register window while READY is 0 are violations, as always.
  * @return 0, or -EINVAL when m is NULL.
  */
-int rte_ep_model_reinit(struct rte_ep_model *m);
+int ep_model_reinit(struct ep_model *m);
 
 /**
  * Timing: per-element latency in nanoseconds and a bandwidth limit in bytes
  * per second (0 = unlimited). Both default to 0 (as fast as memcpy).
  */
-int rte_ep_model_timing_set(struct rte_ep_model *m, uint64_t element_ns,
+int ep_model_timing_set(struct ep_model *m, uint64_t element_ns,
 		uint64_t bytes_per_sec);
 
 #ifdef __cplusplus
 }
 #endif
 
-#endif /* RTE_EP_MODEL_H */
+#endif /* EP_MODEL_H */

@@ -110,14 +110,27 @@ layout_bars(struct ep_model *m, uint32_t msix_vectors, uint64_t bar_len[])
 	return 0;
 }
 
+static void *
+bar_alloc(struct ep_model *m, unsigned int bar, uint64_t len)
+{
+	if (m->env.bar_alloc != NULL)
+		return m->env.bar_alloc(m->env.bar_ctx, bar, len);
+	return map_anon(len);
+}
+
 static void
 free_model(struct ep_model *m)
 {
 	unsigned int b;
 
 	for (b = 0; b < EP_MODEL_NUM_BARS; b++) {
-		if (m->bar[b].mem != NULL)
-			munmap(m->bar[b].mem, m->bar[b].len);
+		if (m->bar[b].mem != NULL) {
+			if (m->env.bar_free != NULL)
+				m->env.bar_free(m->env.bar_ctx, b, m->bar[b].mem,
+					m->bar[b].len);
+			else if (m->env.bar_alloc == NULL)
+				munmap(m->bar[b].mem, m->bar[b].len);
+		}
 		free(m->bar[b].saved);
 	}
 	if (m->ep_mem != NULL)
@@ -167,6 +180,12 @@ ms_event(uint64_t ms)
 struct ep_model *
 ep_model_create(const char *name, const char *args)
 {
+	return ep_model_create_ext(name, args, NULL);
+}
+
+struct ep_model *
+ep_model_create_ext(const char *name, const char *args, const struct ep_model_env *env)
+{
 	struct ep_model *m, *it;
 	uint64_t bar_len[EP_MODEL_NUM_BARS];
 	uint8_t *img = NULL;
@@ -185,6 +204,8 @@ ep_model_create(const char *name, const char *args)
 		return NULL;
 	}
 	strlcpy(m->name, name, sizeof(m->name));
+	if (env != NULL)
+		m->env = *env;
 	pthread_mutex_init(&m->lock, NULL);
 	rc = epm_config_parse(args, &m->cfg);
 	if (rc != 0)
@@ -200,6 +221,7 @@ ep_model_create(const char *name, const char *args)
 	m->reg_size = reg_window_size(&m->cfg);
 	m->ndesc = m->cfg.wr + m->cfg.rd;
 	msix_vectors = m->cfg.msix ? RTE_MAX(m->ndesc, 1u) : 0;
+	m->msix_vectors = msix_vectors;
 	rc = layout_bars(m, msix_vectors, bar_len);
 	if (rc != 0)
 		goto fail;
@@ -207,7 +229,7 @@ ep_model_create(const char *name, const char *args)
 	for (b = 0; b < EP_MODEL_NUM_BARS; b++) {
 		if (bar_len[b] == 0)
 			continue;
-		m->bar[b].mem = map_anon(bar_len[b]);
+		m->bar[b].mem = bar_alloc(m, b, bar_len[b]);
 		if (m->bar[b].mem == NULL)
 			goto fail;
 		m->bar[b].len = bar_len[b];
@@ -357,6 +379,12 @@ ep_model_info_get(const struct ep_model *m, struct ep_model_info *info)
 	info->outbound_base = m->cfg.outbound_size != 0 ? m->cfg.outbound : 0;
 	info->outbound_size = m->cfg.outbound_size;
 	info->threaded = m->cfg.thread;
+	info->meta_len = m->meta_len;
+	info->msix_vectors = m->msix_vectors;
+	if (m->msix_vectors != 0) {
+		info->msix_table_off = RTE_ALIGN_CEIL(m->meta_len, 8);
+		info->msix_pba_off = info->msix_table_off + m->msix_vectors * 16;
+	}
 	return 0;
 }
 
@@ -552,6 +580,104 @@ ep_model_timing_set(struct ep_model *m, uint64_t element_ns,
 	pthread_mutex_lock(&m->lock);
 	m->cfg.element_ns = element_ns;
 	m->cfg.bandwidth = bytes_per_sec;
+	pthread_mutex_unlock(&m->lock);
+	return 0;
+}
+
+/*
+ * Which watched word, if any, a BAR offset falls in: the register window
+ * (register semantics) or the metadata blob (CTRL handshake, read-only
+ * rest). Everything else of a BAR is plain memory to the model.
+ */
+static void
+bar_word_written(struct ep_model *m, unsigned int bar, uint64_t word_off)
+{
+	const struct epm_cfg *c = &m->cfg;
+
+	if (bar == c->reg_bar && word_off >= c->reg_off &&
+			word_off - c->reg_off < m->reg_size) {
+		epm_reg_write_seen(m, (uint32_t)(word_off - c->reg_off));
+		return;
+	}
+	if (bar == c->meta_bar && word_off < m->meta_len)
+		epm_meta_write_seen(m, (uint32_t)word_off);
+}
+
+static int
+bar_access_check(const struct ep_model *m, unsigned int bar, uint64_t off,
+		unsigned int size)
+{
+	if (m == NULL || bar >= EP_MODEL_NUM_BARS || m->bar[bar].len == 0)
+		return -EINVAL;
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return -EINVAL;
+	if (off % size != 0 || off > m->bar[bar].len - size)
+		return -EINVAL;
+	return 0;
+}
+
+int
+ep_model_bar_read(struct ep_model *m, unsigned int bar, uint64_t off, unsigned int size,
+		uint64_t *val)
+{
+	const uint8_t *p;
+	uint64_t v = 0;
+	unsigned int i;
+
+	if (val == NULL || bar_access_check(m, bar, off, size) != 0)
+		return -EINVAL;
+	pthread_mutex_lock(&m->lock);
+	if (m->link_down) {
+		pthread_mutex_unlock(&m->lock);
+		*val = size == 8 ? UINT64_MAX : (1ULL << (8 * size)) - 1;
+		return 0;
+	}
+	p = m->bar[bar].mem + off;
+	if (size >= 4) {
+		for (i = 0; i < size / 4; i++)
+			v |= (uint64_t)epm_ld32(p + 4 * i) << (32 * i);
+	} else {
+		uint32_t w = epm_ld32(m->bar[bar].mem + (off & ~3ULL));
+
+		v = (w >> (8 * (off & 3))) & ((1u << (8 * size)) - 1);
+	}
+	pthread_mutex_unlock(&m->lock);
+	*val = v;
+	return 0;
+}
+
+int
+ep_model_bar_write(struct ep_model *m, unsigned int bar, uint64_t off, unsigned int size,
+		uint64_t val)
+{
+	uint8_t *base;
+	unsigned int i;
+
+	if (bar_access_check(m, bar, off, size) != 0)
+		return -EINVAL;
+	pthread_mutex_lock(&m->lock);
+	if (m->link_down) {
+		pthread_mutex_unlock(&m->lock);
+		return 0;
+	}
+	base = m->bar[bar].mem;
+	if (size >= 4) {
+		/* low word first, as a 64-bit write lands in little-endian order */
+		for (i = 0; i < size / 4; i++) {
+			uint64_t w = off + 4 * i;
+
+			epm_st32(base + w, (uint32_t)(val >> (32 * i)));
+			bar_word_written(m, bar, w);
+		}
+	} else {
+		uint64_t w = off & ~3ULL;
+		unsigned int sh = 8 * (off & 3);
+		uint32_t mask = ((1u << (8 * size)) - 1) << sh;
+		uint32_t old = epm_ld32(base + w);
+
+		epm_st32(base + w, (old & ~mask) | (((uint32_t)val << sh) & mask));
+		bar_word_written(m, bar, w);
+	}
 	pthread_mutex_unlock(&m->lock);
 	return 0;
 }

@@ -74,6 +74,10 @@ struct ep_model_info {
 				      *   window to host memory, 0 if none */
 	uint64_t outbound_size;      /**< its size, 0 if none */
 	bool threaded;               /**< engine runs in its own thread */
+	uint32_t meta_len;           /**< bytes of the metadata blob (or image) */
+	uint32_t msix_vectors;       /**< MSI-X table entries, 0 without msix=1 */
+	uint32_t msix_table_off;     /**< MSI-X table offset in the metadata BAR */
+	uint32_t msix_pba_off;       /**< MSI-X PBA offset in the metadata BAR */
 };
 
 /** Counters of what the engine did. */
@@ -102,6 +106,60 @@ struct ep_model_stats {
  *   key and value.
  */
 struct ep_model *ep_model_create(const char *name, const char *args);
+
+/**
+ * How a model instance reaches the world around it. Every member may be
+ * NULL: the defaults serve an in-process host driver (BARs in anonymous
+ * memory, host addresses resolved in DPDK's registered memory).
+ */
+struct ep_model_env {
+	/**
+	 * Resolve host bus address range [addr, addr + len) for a DMA of the
+	 * engine: a pointer to it, or NULL when the host's IOMMU would fault
+	 * (the element then aborts). Called with the model's lock held, from
+	 * the engine; must not call back into the model.
+	 */
+	void *(*host_resolve)(void *ctx, uint64_t addr, uint64_t len);
+	void *host_ctx;
+	/** Allocate the memory of BAR bar (len bytes, zeroed); NULL on failure. */
+	void *(*bar_alloc)(void *ctx, unsigned int bar, uint64_t len);
+	/** Release what bar_alloc returned. */
+	void (*bar_free)(void *ctx, unsigned int bar, void *addr, uint64_t len);
+	void *bar_ctx;
+};
+
+/**
+ * Create a model instance with an environment (see struct ep_model_env);
+ * env may be NULL. Otherwise as ep_model_create(). The environment is
+ * copied.
+ */
+struct ep_model *ep_model_create_ext(const char *name, const char *args,
+		const struct ep_model_env *env);
+
+/**
+ * Read a BAR as one PCIe memory read would: size 1, 2, 4 or 8 bytes at a
+ * naturally aligned offset. The model has acted on every earlier write
+ * made through ep_model_bar_write(), so the value is coherent with them
+ * (a read cannot pass a posted write on the link). While the link is down
+ * the read returns all-ones.
+ * @return 0, or -EINVAL (no such BAR, offset outside it, bad size or
+ * alignment).
+ */
+int ep_model_bar_read(struct ep_model *m, unsigned int bar, uint64_t off,
+		unsigned int size, uint64_t *val);
+
+/**
+ * Write a BAR as one PCIe memory write would (same sizes and alignment as
+ * ep_model_bar_read()): the bytes are stored and, before the call returns,
+ * the model acts on them exactly as its engine acts on a write it notices
+ * in memory (a doorbell starts the channel, an int_clear clears status,
+ * HOST_REQ is seen, ownership is checked). A write to a register word
+ * narrower than 32 bits merges into that word first. While the link is
+ * down the write is dropped, as a posted write to a vanished device is.
+ * @return 0 or -EINVAL.
+ */
+int ep_model_bar_write(struct ep_model *m, unsigned int bar, uint64_t off,
+		unsigned int size, uint64_t val);
 
 /**
  * Release the function as the endpoint's unbind does: quiesce the channels,

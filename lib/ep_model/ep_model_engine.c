@@ -319,6 +319,8 @@ iommu_resolve(struct ep_model *m, uint64_t iova, uint64_t len)
 
 	if (len == 0 || iova + len < iova)
 		return NULL;
+	if (m->env.host_resolve != NULL)
+		return m->env.host_resolve(m->env.host_ctx, iova, len);
 	if (rte_eal_iova_mode() != RTE_IOVA_VA) {
 		uint8_t *p = rte_mem_iova2virt(iova);
 		uint8_t *q = rte_mem_iova2virt(iova + len - 1);

@@ -225,6 +225,7 @@ struct ep_model {
 	char name[64];
 	struct ep_model *next;
 	struct epm_cfg cfg;
+	struct ep_model_env env;
 	pthread_mutex_t lock;
 
 	struct epm_bar bar[EP_MODEL_NUM_BARS];
@@ -235,6 +236,7 @@ struct ep_model {
 	uint32_t meta_len;	/* bytes of blob (or loaded image) watched */
 	uint32_t *meta_shadow;
 	uint32_t *meta_img;	/* blob as built at creation (H=R=0), for re-init */
+	uint32_t msix_vectors;	/* MSI-X table entries after the blob */
 	struct epm_desc desc[2 * EPM_MAX_CH];
 	unsigned int ndesc;
 	uint8_t *ep_mem;
@@ -277,6 +279,7 @@ int epm_meta_build(struct ep_model *m, uint32_t msix_vectors);
 void epm_meta_scan(struct ep_model *m);
 void epm_handshake_tick(struct ep_model *m, uint64_t now);
 void epm_meta_update(struct ep_model *m, uint32_t clear, uint32_t set);
+void epm_meta_write_seen(struct ep_model *m, uint32_t off);
 uint32_t epm_meta_image_len(const struct ep_model *m);
 int epm_meta_load_file(const char *path, uint8_t **img, uint32_t *len);
 
@@ -289,6 +292,7 @@ void epm_regs_scan_hot(struct ep_model *m);
 void epm_reg_update(struct ep_model *m, uint32_t off, uint32_t clear,
 		uint32_t set);
 void epm_reg_consume(struct ep_model *m, uint32_t off);
+void epm_reg_write_seen(struct ep_model *m, uint32_t off);
 uint32_t epm_reg_live(const struct ep_model *m, uint32_t off);
 void epm_violation(struct ep_model *m, const char *fmt, ...)
 	__rte_format_printf(2, 3);

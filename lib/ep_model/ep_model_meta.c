@@ -166,6 +166,14 @@ meta_host_write(struct ep_model *m, uint32_t w, uint32_t v)
 	m->meta_shadow[w] = v;
 }
 
+/* A host write to one blob word arrived as an explicit access: act on it. */
+void
+epm_meta_write_seen(struct ep_model *m, uint32_t off)
+{
+	if (off < m->meta_len)
+		meta_host_write(m, off / 4, epm_ld32(&m->meta[off / 4]));
+}
+
 void
 epm_meta_scan(struct ep_model *m)
 {

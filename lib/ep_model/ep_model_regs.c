@@ -508,6 +508,17 @@ epm_reg_consume(struct ep_model *m, uint32_t off)
 		host_write(m, off, v, false);
 }
 
+/*
+ * A host write to one word arrived as an explicit access (a trapped BAR
+ * write, not a store the engine may notice later): act on it even when it
+ * rewrites the value the word already holds, as silicon would.
+ */
+void
+epm_reg_write_seen(struct ep_model *m, uint32_t off)
+{
+	host_write(m, off, epm_ld32(&m->regs[off / 4]), false);
+}
+
 void
 epm_regs_scan(struct ep_model *m)
 {

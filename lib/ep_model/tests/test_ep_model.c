@@ -2024,6 +2024,158 @@ test_reserved_writes(void)
 	return 0;
 }
 
+
+/* Host memory of the environment test: a private buffer at a bus address. */
+#define ENV_BUS 0x10000000ULL
+static uint8_t env_host[8192];
+static unsigned int env_allocs, env_frees;
+
+static void *
+env_resolve(void *ctx, uint64_t addr, uint64_t len)
+{
+	RTE_SET_USED(ctx);
+	if (addr < ENV_BUS || len > sizeof(env_host) || addr - ENV_BUS > sizeof(env_host) - len)
+		return NULL;
+	return env_host + (addr - ENV_BUS);
+}
+
+static void *
+env_bar_alloc(void *ctx, unsigned int bar, uint64_t len)
+{
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(bar);
+	env_allocs++;
+	return calloc(1, len);
+}
+
+static void
+env_bar_free(void *ctx, unsigned int bar, void *addr, uint64_t len)
+{
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(bar);
+	RTE_SET_USED(len);
+	env_frees++;
+	free(addr);
+}
+
+static uint64_t
+bar_rd(struct t *t, unsigned int bar, uint64_t off, unsigned int size)
+{
+	uint64_t v = 0xdeadbeef;
+
+	if (ep_model_bar_read(t->m, bar, off, size, &v) != 0)
+		return 0xbad0bad0bad0bad0ULL;
+	return v;
+}
+
+/*
+ * Explicit BAR accesses (the path of a PCI function served to a VM): every
+ * write is acted on before the call returns, so a status read right after
+ * a doorbell is coherent without any engine pass; an identical rewrite of
+ * a register is still checked for ownership; host addresses resolve
+ * through the environment; the link gone reads all-ones and drops writes.
+ */
+static int
+test_bar_access_sync(void)
+{
+	const struct ep_model_env env = {
+		.host_resolve = env_resolve,
+		.bar_alloc = env_bar_alloc, .bar_free = env_bar_free,
+	};
+	uint32_t rb, b, ctrl, mb;
+	struct t t;
+	uint8_t *ep;
+	uint64_t v;
+	unsigned int i;
+
+	memset(&t, 0, sizeof(t));
+	env_allocs = env_frees = 0;
+	t.m = ep_model_create_ext("epm_env", "thread=0,ready_poll_ms=0", &env);
+	EP_TEST_ASSERT(t.m != NULL, "create_ext");
+	ep_model_info_get(t.m, &t.info);
+	for (b = 0; b < EP_MODEL_NUM_BARS; b++)
+		ep_model_bar_get(t.m, b, &t.bar[b]);
+	EP_TEST_ASSERT_EQ(env_allocs, 3, "BARs from the environment's allocator");
+	EP_TEST_ASSERT(t.info.msix_vectors == 2 && t.info.msix_table_off ==
+		RTE_ALIGN_CEIL(t.info.meta_len, 8) && t.info.msix_pba_off ==
+		t.info.msix_table_off + 2 * 16, "MSI-X placement after the blob");
+	mb = t.info.metadata_bar;
+	/* handshake through explicit accesses */
+	ctrl = (uint32_t)bar_rd(&t, mb, 8, 4);
+	EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, mb, 8, 4, ctrl | H_BIT), 0, "HOST_REQ");
+	ep_model_poll(t.m);
+	EP_TEST_ASSERT(bar_rd(&t, mb, 8, 4) & R_BIT, "READY");
+	t.meta = t.bar[mb].addr;
+	EP_TEST_ASSERT_EQ(parse_meta(&t), 0, "metadata");
+	/* a read channel element from host bus memory into endpoint memory */
+	for (i = 0; i < 256; i++)
+		env_host[i] = (uint8_t)(i * 3 + 1);
+	ep = t.info.ep_mem;
+	{
+		uint64_t e = (uint8_t *)t.desc[RD][0].host - (uint8_t *)t.bar[4].addr;
+		uint32_t cb0 = chb(&t, RD, 0);
+		uint64_t regs = t.reg_off;
+
+		EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, 4, e + 4, 4, 256), 0, "size");
+		EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, 4, e + 8, 8, ENV_BUS), 0, "sar");
+		EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, 4, e + 16, 8,
+			t.info.ep_mem_addr), 0, "dar");
+		EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, 4, e, 4, CB | LIE), 0, "ctrl");
+		/* element 1 reads outside what the host IOMMU maps: abort */
+		EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, 4, e + SLOT + 4, 4, 64), 0, "size");
+		EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, 4, e + SLOT + 8, 8,
+			ENV_BUS + sizeof(env_host)), 0, "sar");
+		EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, 4, e + SLOT + 16, 8,
+			t.info.ep_mem_addr + 4096), 0, "dar");
+		EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, 4, e + SLOT, 4, CB | LIE), 0, "ctrl");
+		ep_model_bar_write(t.m, t.reg_bar, regs + 0x02c, 4, 1);	/* rd_engine_en */
+		ep_model_bar_write(t.m, t.reg_bar, regs + cb0, 4, CTL1_CCS | CTL1_LLE |
+			CTL1_FUNC(t.info.func_num));
+		ep_model_bar_write(t.m, t.reg_bar, regs + cb0 + 0x1c, 4,
+			(uint32_t)t.desc[RD][0].addr);
+		ep_model_bar_write(t.m, t.reg_bar, regs + cb0 + 0x20, 4,
+			(uint32_t)(t.desc[RD][0].addr >> 32));
+		(void)bar_rd(&t, 4, e, 4);
+		ep_model_bar_write(t.m, t.reg_bar, regs + 0x030, 4, 0);	/* doorbell */
+		/* acted on already: running, with no engine pass in between */
+		rb = (uint32_t)bar_rd(&t, t.reg_bar, regs + cb0, 4);
+		EP_TEST_ASSERT_EQ((rb >> 5) & 3, 1, "running right after the doorbell");
+		run(&t);
+		EP_TEST_ASSERT(memcmp(ep, env_host, 256) == 0, "data through host_resolve");
+		rb = (uint32_t)bar_rd(&t, t.reg_bar, regs + 0x0a0, 4);
+		EP_TEST_ASSERT(rb & (1u << 16), "element 1 aborted (IOMMU fault)");
+		/* W1C through an explicit write clears at once */
+		ep_model_bar_write(t.m, t.reg_bar, regs + 0x0ac, 4, (1u << 16) | 1);
+		EP_TEST_ASSERT_EQ(bar_rd(&t, t.reg_bar, regs + 0x0a0, 4) & 0x10001, 0,
+			"int_clear acted on before the next read");
+		/* rewriting a controller-wide register with its own value is seen */
+		v = bar_rd(&t, t.reg_bar, regs + 0x000, 4);
+		EP_TEST_ASSERT_EQ(violations(&t), 0, "no violation yet");
+		ep_model_bar_write(t.m, t.reg_bar, regs + 0x000, 4, v);
+		EP_TEST_ASSERT_EQ(violations(&t), 1, "identical rewrite checked");
+		EP_TEST_ASSERT(viol_has(&t, "ctrl_data_arb_prior"), "text");
+		ep_model_violations_clear(t.m);
+	}
+	/* bad accesses */
+	EP_TEST_ASSERT_EQ(ep_model_bar_read(t.m, 1, 0, 4, &v), -EINVAL, "absent BAR");
+	EP_TEST_ASSERT_EQ(ep_model_bar_read(t.m, mb, 2, 4, &v), -EINVAL, "misaligned");
+	EP_TEST_ASSERT_EQ(ep_model_bar_read(t.m, mb, 0, 3, &v), -EINVAL, "size 3");
+	EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, mb, t.bar[mb].len, 4, 0), -EINVAL,
+		"beyond the BAR");
+	EP_TEST_ASSERT_EQ(bar_rd(&t, mb, 0, 2), 0x4550, "16-bit read of the magic");
+	/* link down: all-ones, writes dropped */
+	ep_model_link_set(t.m, false);
+	EP_TEST_ASSERT_EQ(bar_rd(&t, mb, 0, 4), UINT32_MAX, "all-ones");
+	EP_TEST_ASSERT_EQ(bar_rd(&t, mb, 0, 8), UINT64_MAX, "all-ones 64");
+	EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, mb, 8, 4, 0), 0, "dropped");
+	ep_model_link_set(t.m, true);
+	EP_TEST_ASSERT(bar_rd(&t, mb, 8, 4) & H_BIT, "the dropped write changed nothing");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	teardown(&t);
+	EP_TEST_ASSERT_EQ(env_frees, 3, "BARs back to the environment");
+	return 0;
+}
+
 static const struct ep_test_case cases[] = {
 	{ "config_keys", test_config_keys },
 	{ "meta_unroll", test_meta_unroll },
@@ -2066,6 +2218,7 @@ static const struct ep_test_case cases[] = {
 	{ "hdma_func_cycle", test_hdma_func_cycle },
 	{ "hostile_config", test_hostile_config },
 	{ "reserved_writes", test_reserved_writes },
+	{ "bar_access_sync", test_bar_access_sync },
 };
 
 int

@@ -18,7 +18,7 @@
 #include <rte_pmd_dw_edma.h>
 #endif
 #ifdef EP_HAVE_EP_MODEL
-#include <ep_model.h>
+#include <ep_model_vdev.h>
 #endif
 
 #include "ep_dma.h"
@@ -59,7 +59,7 @@ ep_dev_describe(int16_t id, struct ep_dev_desc *d)
 #endif
 #ifdef EP_HAVE_EP_MODEL
 	if (d->is_dw_edma) {
-		struct ep_model *m = ep_model_find(d->function);
+		struct ep_model *m = ep_model_vdev_model(d->function);
 		struct ep_model_info mi;
 
 		if (m != NULL && ep_model_info_get(m, &mi) == 0 &&
@@ -197,7 +197,7 @@ ep_dev_print_stats(FILE *f, int16_t id)
 		struct ep_model *m;
 
 		if (ep_dev_describe(id, &d) == 0 && d.is_dw_edma &&
-				(m = ep_model_find(d.function)) != NULL &&
+				(m = ep_model_vdev_model(d.function)) != NULL &&
 				ep_model_stats_get(m, &ms) == 0)
 			fprintf(f, "  model %s: elements %" PRIu64 " bytes %" PRIu64
 				" doorbells %" PRIu64 " lost %" PRIu64 " aborts %"
@@ -222,7 +222,7 @@ ep_dev_check_violations(const struct ep_dev_desc *d)
 	uint64_t n;
 	unsigned int i;
 
-	if (!d->is_dw_edma || (m = ep_model_find(d->function)) == NULL)
+	if (!d->is_dw_edma || (m = ep_model_vdev_model(d->function)) == NULL)
 		return 0;
 	n = ep_model_violations(m);
 	if (n == 0)

@@ -6,10 +6,12 @@
 # outbound window, so that the MEM_TO_MEM instance tests apply. Prints one
 # PASS/FAIL line per instance and test group.
 #
-# Usage: dmadev-stock.sh <librte_dma_dw_edma.so> <libep_model.so>
+# Usage: dmadev-stock.sh <librte_dma_dw_edma.so> <libep_model_vdev.so> <libep_model.so>
 set -u
-drv=${1:?usage: $0 <librte_dma_dw_edma.so> <libep_model.so>}
-model=${2:?usage: $0 <librte_dma_dw_edma.so> <libep_model.so>}
+usage="usage: $0 <librte_dma_dw_edma.so> <libep_model_vdev.so> <libep_model.so>"
+drv=${1:?$usage}
+vdev=${2:?$usage}
+model=${3:?$usage}
 dpdk_test=${DPDK_TEST_BIN:-/usr/bin/dpdk-test}
 if [ ! -x "$dpdk_test" ]; then
 	echo "SKIP stock/dmadev_autotest ($dpdk_test not installed: apt-get install dpdk-dev)"
@@ -22,13 +24,13 @@ mkdir -p "$stage_root" && chmod go-w "$stage_root" || exit 1
 stage=$(mktemp -d "$stage_root/plugin.XXXXXX") || exit 1
 log=$stage/dpdk-test.log
 trap 'rm -rf "$stage"' EXIT
-cp "$drv" "$stage/" || exit 1
+cp "$drv" "$vdev" "$stage/" || exit 1
 # Debian's DPDK libraries must serve dpdk-test; only the model library,
 # which the staged driver no longer finds through its RUNPATH, comes from
 # our build.
 export LD_LIBRARY_PATH=$(dirname "$(realpath "$model")")
 DPDK_TEST=dmadev_autotest timeout --kill-after=10 600 "$dpdk_test" \
-	-d "$stage/$(basename "$drv")" \
+	-d "$stage/$(basename "$drv")" -d "$stage/$(basename "$vdev")" \
 	--no-huge --iova-mode=va -m 512 --no-pci --no-shconf \
 	--vdev dma_dw_edma_sim0,wr=1,rd=1,desc_size=16384,outbound=0x1000000000000 \
 	</dev/null >"$log" 2>&1

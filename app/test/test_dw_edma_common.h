@@ -24,7 +24,7 @@
 #include <rte_malloc.h>
 #include <rte_random.h>
 
-#include <ep_model.h>
+#include <ep_model_vdev.h>
 #include <rte_pmd_dw_edma.h>
 
 #include "ep_test.h"
@@ -63,7 +63,7 @@ t_sim_open(struct t_sim *s, const char *args)
 	rc = rte_vdev_init(s->name, args);
 	if (rc != 0)
 		return rc;
-	s->m = ep_model_find(s->name);
+	s->m = ep_model_vdev_model(s->name);
 	if (s->m == NULL || ep_model_info_get(s->m, &s->mi) != 0) {
 		rte_vdev_uninit(s->name);
 		return -ENOENT;

@@ -121,6 +121,9 @@ run_blob(const char *what, mutate_t mut, bool expect_ok, bool after_ready)
 		if (rc != 0) {
 			printf("  valid blob refused (%d)\n", rc);
 			fail = 1;
+		} else if (ep_model_vdev_model(name) != m) {
+			printf("  the vdev does not drive the application's model\n");
+			fail = 1;
 		} else if (rte_pmd_dw_edma_chan_info_get(rte_dma_get_dev_id_by_name(dn),
 				&ci) != 0 || ci.hw_ch != 1 || ci.dir != RTE_PMD_DW_EDMA_DIR_RD) {
 			printf("  %s missing or wrong\n", dn);

@@ -94,7 +94,7 @@ void
 dw_edma_chan_reprogram(struct dw_edma_chan *ch)
 {
 	ring_reset(ch);
-	ch->ops->enable(ch);
+	chan_ops(ch)->enable(ch);
 	/* the reprogramming counts as a doorbell for the settle time */
 	chan_settle_start(ch);
 }
@@ -124,7 +124,7 @@ dev_err_probe(struct dw_edma_chan *ch)
 		}
 		return;
 	}
-	if (ch->ops->llp_lo(ch) == UINT32_MAX)
+	if (chan_ops(ch)->llp_lo(ch) == UINT32_MAX)
 		return;
 	if (dw_edma_meta_recheck(ch) != 0) {
 		if (!ch->meta_changed)
@@ -140,13 +140,13 @@ dev_err_probe(struct dw_edma_chan *ch)
 	 */
 	if (rte_get_timer_cycles() - ch->last_doorbell < ch->settle_cycles)
 		return;
-	if (ch->ops->state(ch) == DW_HW_RUNNING) {
-		ch->ops->stop(ch);
+	if (chan_ops(ch)->state(ch) == DW_HW_RUNNING) {
+		chan_ops(ch)->stop(ch);
 		chan_settle_start(ch);
 		return;
 	}
 	/* clear what a STOP or an abort latched while the device was away */
-	(void)ch->ops->error(ch);
+	(void)chan_ops(ch)->error(ch);
 	dw_edma_chan_reprogram(ch);
 	ch->cnt.ring_resets++;
 	ch->dev_err = false;
@@ -219,8 +219,8 @@ chan_recover(struct dw_edma_chan *ch, uint16_t f, enum rte_dma_status_code sc)
 static void
 chan_abort(struct dw_edma_chan *ch)
 {
-	enum rte_dma_status_code sc = ch->ops->error(ch);
-	uint32_t llp = ch->ops->llp_lo(ch);
+	enum rte_dma_status_code sc = chan_ops(ch)->error(ch);
+	uint32_t llp = chan_ops(ch)->llp_lo(ch);
 	uint32_t lo = (uint32_t)ch->desc_addr;
 	uint16_t f, d, drel;
 
@@ -259,7 +259,7 @@ dw_edma_chan_progress(struct dw_edma_chan *ch)
 {
 	uint16_t released = ring_dist(ch, ch->hw_done, ch->sub_head);
 	uint32_t lo = (uint32_t)ch->desc_addr;
-	uint32_t llp = ch->ops->llp_lo(ch);
+	uint32_t llp = chan_ops(ch)->llp_lo(ch);
 	uint16_t pos, adv;
 
 	/* probe rejects a ring whose low address word is 0: LLP 0 is a reset */
@@ -304,7 +304,7 @@ chan_stalled(struct dw_edma_chan *ch)
 	/* the model may not have noticed the last doorbell yet (0 on silicon) */
 	if (rte_get_timer_cycles() - ch->last_doorbell < ch->settle_cycles)
 		return;
-	ab = ch->ops->aborted(ch);
+	ab = chan_ops(ch)->aborted(ch);
 	if (unlikely(ab < 0)) {
 		dw_edma_chan_err_enter(ch, "all-ones interrupt status", UINT32_MAX);
 		return;
@@ -361,7 +361,7 @@ dw_edma_chan_poll(struct dw_edma_chan *ch, bool full)
 			dw_edma_chan_err_enter(ch, "READY dropped", 0);
 		return;
 	}
-	st = ch->ops->state(ch);
+	st = chan_ops(ch)->state(ch);
 	if (st == DW_HW_RUNNING) {
 		ch->stall_seen = false;
 		return;

@@ -4,8 +4,7 @@
 
 /*
  * dmadev ops: the fast-path entry points (copy, copy_sg, submit,
- * completed*), the control path, and device creation for a discovered
- * function. Ring primitives are in dw_edma_ring.h, progress and recovery in
+ * completed*) and the control path. Ring primitives are in dw_edma_ring.h, progress and recovery in
  * dw_edma_chan.c. Job state lives in host memory.
  */
 
@@ -14,109 +13,13 @@
 #include <stdlib.h>
 
 #include <rte_cycles.h>
+#include <rte_eal.h>
 #include <rte_malloc.h>
 #include <rte_string_fns.h>
 
 #include "dw_edma_ring.h"
 
 RTE_LOG_REGISTER_DEFAULT(dw_edma_logtype, NOTICE);
-
-static TAILQ_HEAD(, dw_edma_fn) dw_edma_fns = TAILQ_HEAD_INITIALIZER(dw_edma_fns);
-
-struct dw_edma_fn *
-dw_edma_fn_alloc(const char *name)
-{
-	struct dw_edma_fn *fn = calloc(1, sizeof(*fn));
-
-	if (fn == NULL)
-		return NULL;
-	rte_strscpy(fn->name, name, sizeof(fn->name));
-	rte_spinlock_init(&fn->lock);
-	TAILQ_INSERT_TAIL(&dw_edma_fns, fn, next);
-	return fn;
-}
-
-void
-dw_edma_fn_free(struct dw_edma_fn *fn)
-{
-	if (fn == NULL)
-		return;
-	TAILQ_REMOVE(&dw_edma_fns, fn, next);
-	free(fn);
-}
-
-struct dw_edma_fn *
-dw_edma_fn_find(const char *name)
-{
-	struct dw_edma_fn *fn;
-
-	TAILQ_FOREACH(fn, &dw_edma_fns, next)
-		if (strcmp(fn->name, name) == 0)
-			return fn;
-	return NULL;
-}
-
-struct dw_edma_chan *
-dw_edma_chan_of(int16_t dev_id)
-{
-	struct dw_edma_fn *fn;
-	unsigned int i;
-
-	TAILQ_FOREACH(fn, &dw_edma_fns, next)
-		for (i = 0; i < fn->nb_chans; i++)
-			if (fn->chans[i] != NULL && fn->chans[i]->dev_id == dev_id)
-				return fn->chans[i];
-	return NULL;
-}
-
-/* ---------------------------------------------------------------------------
- * Options shared by the PCI and the simulation probe.
- */
-void
-dw_edma_opts_default(struct dw_edma_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->ready_timeout_ms = DW_EDMA_READY_TIMEOUT_MS;
-}
-
-bool
-dw_edma_is_opt_key(const char *key)
-{
-	return strcmp(key, "ready_timeout_ms") == 0 || strcmp(key, "m2m_base") == 0;
-}
-
-int
-dw_edma_opts_parse_kv(struct dw_edma_opts *o, const char *key, const char *value,
-		const char *where)
-{
-	unsigned long long v;
-	char *end = NULL;
-
-	if (value == NULL || *value == '\0') {
-		DW_LOG(ERR, "%s: devarg %s needs a value", where, key);
-		return -EINVAL;
-	}
-	errno = 0;
-	v = strtoull(value, &end, 0);
-	if (errno != 0 || end == value || *end != '\0' || value[0] == '-') {
-		DW_LOG(ERR, "%s: devarg %s=%s is not a number", where, key, value);
-		return -EINVAL;
-	}
-	if (strcmp(key, "ready_timeout_ms") == 0) {
-		if (v > 3600000) {
-			DW_LOG(ERR, "%s: devarg ready_timeout_ms=%s above 3600000", where, value);
-			return -EINVAL;
-		}
-		o->ready_timeout_ms = v;
-	} else if (strcmp(key, "m2m_base") == 0) {
-		o->m2m_base = v;
-		o->has_m2m = true;
-	} else {
-		DW_LOG(ERR, "%s: unknown devarg %s", where, key);
-		return -EINVAL;
-	}
-	return 0;
-}
 
 /* ---------------------------------------------------------------------------
  * Fast path.
@@ -361,8 +264,18 @@ dw_edma_burst_capacity(const void *priv, uint16_t vchan)
 }
 
 /* ---------------------------------------------------------------------------
- * Control path.
+ * Control path. A secondary process shares the fast path, the statistics,
+ * the dump and the channel status; configuring, starting, stopping and
+ * closing a channel stay with the primary, which owns the device.
  */
+static int
+primary_only(const struct rte_dma_dev *dev, const char *what)
+{
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		return 0;
+	DW_LOG(ERR, "%s: %s is done by the primary process", dev->data->dev_name, what);
+	return -EPERM;
+}
 static int
 dw_edma_info_get(const struct rte_dma_dev *dev, struct rte_dma_info *info,
 		uint32_t info_sz)
@@ -386,8 +299,9 @@ static int
 dw_edma_configure(struct rte_dma_dev *dev, const struct rte_dma_conf *conf,
 		uint32_t conf_sz)
 {
-	RTE_SET_USED(dev);
 	RTE_SET_USED(conf_sz);
+	if (primary_only(dev, "configure") != 0)
+		return -EPERM;
 	if (conf->nb_vchans != 1) {
 		DW_LOG(ERR, "%s: nb_vchans %u: one vchan per channel", dev->data->dev_name,
 			conf->nb_vchans);
@@ -422,6 +336,8 @@ dw_edma_vchan_setup(struct rte_dma_dev *dev, uint16_t vchan,
 
 	RTE_SET_USED(vchan);
 	RTE_SET_USED(conf_sz);
+	if (primary_only(dev, "vchan setup") != 0)
+		return -EPERM;
 	if (conf->nb_desc == 0 || conf->nb_desc > ch->max_desc) {
 		DW_LOG(ERR, "%s: nb_desc %u does not fit: the descriptor window (%u "
 			"bytes) holds at most %u",
@@ -512,13 +428,13 @@ chan_halt_wait(struct dw_edma_chan *ch)
 	while (rte_get_timer_cycles() - ch->last_doorbell < ch->settle_cycles)
 		rte_delay_us_block(100);
 	for (;;) {
-		enum dw_edma_hw_state st = ch->ops->state(ch);
+		enum dw_edma_hw_state st = chan_ops(ch)->state(ch);
 
 		if (st != DW_HW_RUNNING)
 			return 0;
 		if (!stop_sent) {
 			DW_LOG(DEBUG, "%s: channel running, sending doorbell STOP", ch->name);
-			ch->ops->stop(ch);
+			chan_ops(ch)->stop(ch);
 			stop_sent = true;
 		}
 		if (rte_get_timer_cycles() > end)
@@ -536,6 +452,8 @@ dw_edma_start(struct rte_dma_dev *dev)
 	struct dw_edma_chan *ch = dev->data->dev_private;
 	int rc;
 
+	if (primary_only(dev, "start") != 0)
+		return -EPERM;
 	if (!ch->configured) {
 		DW_LOG(ERR, "%s: vchan not set up", dev->data->dev_name);
 		return -EINVAL;
@@ -549,7 +467,7 @@ dw_edma_start(struct rte_dma_dev *dev)
 	if (rc != 0)
 		return rc;
 	chan_reset_jobs(ch);
-	ch->ops->quiesce(ch);
+	chan_ops(ch)->quiesce(ch);
 	dw_edma_chan_reprogram(ch);
 	ch->started = true;
 	return 0;
@@ -569,6 +487,8 @@ dw_edma_stop(struct rte_dma_dev *dev)
 	uint16_t left, j, notdone = 0;
 	int rc;
 
+	if (primary_only(dev, "stop") != 0)
+		return -EPERM;
 	if (!ch->started)
 		return 0;
 	if (ch->batch_open && !ch->dev_err)
@@ -597,7 +517,7 @@ dw_edma_stop(struct rte_dma_dev *dev)
 			"the ids", dev->data->dev_name, left, notdone);
 	dw_edma_jobs_fail_pending(ch, RTE_DMA_STATUS_NOT_ATTEMPTED);
 	ch->started = false;
-	ch->ops->quiesce(ch);
+	chan_ops(ch)->quiesce(ch);
 	return 0;
 }
 
@@ -607,6 +527,9 @@ dw_edma_close(struct rte_dma_dev *dev)
 	struct dw_edma_chan *ch = dev->data->dev_private;
 	unsigned int i;
 
+	/* a secondary only lets go of its own view of the device */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;
 	if (ch->started)
 		dw_edma_stop(dev);
 	chan_free_rings(ch);
@@ -671,7 +594,7 @@ dw_edma_dump(const struct rte_dma_dev *dev, FILE *f)
 	const struct rte_pmd_dw_edma_counters *c = &ch->cnt;
 
 	fprintf(f, "dw_edma channel %s%u of %s (%s)\n", ch->rd ? "rd" : "wr", ch->hw_ch,
-		ch->fn->name, ch->fn->ops->name);
+		ch->fn->name, chan_ops(ch)->name);
 	dw_edma_meta_dump(ch->fn, f);
 	fprintf(f, "  descriptor window: %u bytes at EP 0x%" PRIx64 ", max_desc %u\n",
 		ch->desc_size, ch->desc_addr, ch->max_desc);
@@ -693,7 +616,7 @@ dw_edma_dump(const struct rte_dma_dev *dev, FILE *f)
 		/* register reads here are diagnostics: keep them off the counters */
 		struct rte_pmd_dw_edma_counters save = ch->cnt;
 
-		ch->ops->dump(ch, f);
+		chan_ops(ch)->dump(ch, f);
 		ch->cnt = save;
 	}
 	return 0;
@@ -712,57 +635,10 @@ static const struct rte_dma_dev_ops dw_edma_ops = {
 	.dev_dump = dw_edma_dump,
 };
 
-/* ---------------------------------------------------------------------------
- * Device creation for a discovered function.
- */
-static int
-chan_create(struct dw_edma_fn *fn, struct rte_device *rdev, bool rd, unsigned int i)
+/* Hook the ops of this process up to a device of a discovered function. */
+void
+dw_edma_dev_init(struct rte_dma_dev *dev, struct dw_edma_chan *ch)
 {
-	const struct dw_edma_meta_ch *mc = rd ? &fn->meta.rd[i] : &fn->meta.wr[i];
-	unsigned int k = fn->nb_chans;
-	struct rte_dma_dev *dev;
-	struct dw_edma_chan *ch;
-	char *name = fn->dev_names[k];
-	uint32_t slots;
-
-	char tmp[RTE_DEV_NAME_MAX_LEN];
-
-	if (snprintf(tmp, sizeof(tmp), "%.*s-%s%u", (int)(sizeof(tmp) - 8), fn->name,
-			rd ? "rd" : "wr", i & 0xf) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	rte_strscpy(name, tmp, RTE_DEV_NAME_MAX_LEN);
-	dev = rte_dma_pmd_allocate(name, rdev->numa_node, sizeof(*ch));
-	if (dev == NULL) {
-		DW_LOG(ERR, "%s: cannot allocate dmadev", name);
-		return -ENOMEM;
-	}
-	ch = dev->data->dev_private;
-	ch->name = name;
-	ch->fn = fn;
-	ch->ops = fn->ops;
-	ch->rd = rd;
-	ch->hw_ch = mc->hw_ch;
-	ch->regs = fn->reg + (fn->meta.map_format == DW_MF_HDMA_NATIVE ?
-		DW_HDMA_CH_BASE(rd, i) : DW_V0_CH_BASE(rd, i));
-	ch->desc = fn->bars[mc->desc_bar].addr + mc->desc_off;
-	ch->desc_size = mc->desc_size;
-	ch->desc_addr = mc->desc_addr;
-	slots = mc->desc_size / DW_LL_SLOT_SIZE;
-	/* one slot for the link, one always free; ids are 16-bit */
-	ch->max_desc = (uint16_t)RTE_MIN(slots - 2, (uint32_t)UINT16_MAX - 1);
-	ch->dev_id = dev->data->dev_id;
-	ch->m2m_base = fn->opts.m2m_base;
-	ch->settle_cycles = rte_get_timer_hz() * fn->status_settle_us / 1000000;
-	/* the doorbell write of the fast path, resolved once */
-	if (fn->meta.map_format == DW_MF_HDMA_NATIVE) {
-		ch->db_reg = ch->regs + DW_HDMA_DOORBELL;
-		ch->db_val = DW_HDMA_DB_START;
-	} else {
-		ch->db_reg = fn->reg + (rd ? DW_V0_RD_DOORBELL : DW_V0_WR_DOORBELL);
-		ch->db_val = ch->hw_ch;
-	}
-
-	dev->device = rdev;
 	dev->dev_ops = &dw_edma_ops;
 	dev->fp_obj->dev_private = ch;
 	dev->fp_obj->copy = dw_edma_copy;
@@ -771,46 +647,5 @@ chan_create(struct dw_edma_fn *fn, struct rte_device *rdev, bool rd, unsigned in
 	dev->fp_obj->completed = dw_edma_completed;
 	dev->fp_obj->completed_status = dw_edma_completed_status;
 	dev->fp_obj->burst_capacity = dw_edma_burst_capacity;
-	fn->chans[k] = ch;
-	fn->nb_chans++;
-	/* the host owns the channel from now: make sure it is quiet */
-	ch->ops->quiesce(ch);
-	memset(&ch->cnt, 0, sizeof(ch->cnt));
 	dev->state = RTE_DMA_DEV_READY;
-	DW_LOG(INFO, "%s: dmadev %d, %u-byte descriptor window, max_desc %u", name,
-		ch->dev_id, ch->desc_size, ch->max_desc);
-	return 0;
-}
-
-int
-dw_edma_fn_create_devs(struct dw_edma_fn *fn, struct rte_device *rdev)
-{
-	unsigned int i;
-	int rc = 0;
-
-	for (i = 0; i < fn->meta.nb_wr && rc == 0; i++)
-		rc = chan_create(fn, rdev, false, i);
-	for (i = 0; i < fn->meta.nb_rd && rc == 0; i++)
-		rc = chan_create(fn, rdev, true, i);
-	if (rc != 0)
-		dw_edma_fn_destroy_devs(fn);
-	return rc;
-}
-
-void
-dw_edma_fn_destroy_devs(struct dw_edma_fn *fn)
-{
-	unsigned int i;
-
-	for (i = 0; i < fn->nb_chans; i++) {
-		struct dw_edma_chan *ch = fn->chans[i];
-
-		if (ch == NULL)
-			continue;
-		if (ch->started)
-			rte_dma_stop(ch->dev_id);
-		rte_dma_pmd_release(fn->dev_names[i]);
-		fn->chans[i] = NULL;
-	}
-	fn->nb_chans = 0;
 }

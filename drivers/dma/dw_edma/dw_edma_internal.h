@@ -26,6 +26,7 @@
 #include <rte_spinlock.h>
 #include <rte_dmadev.h>
 
+#include "dw_edma_attach.h"
 #include "dw_edma_compat.h"
 #include "dw_edma_hw.h"
 #include "rte_pmd_dw_edma.h"
@@ -35,6 +36,8 @@ extern int dw_edma_logtype;
 	DW_EDMA_LOG_RAW(level, dw_edma_logtype, fmt, ##__VA_ARGS__)
 
 #define DW_EDMA_MAX_CHANS		(2 * DW_META_MAX_CH)
+/* Endpoint functions one process (group) can drive. */
+#define DW_EDMA_MAX_FNS			16
 #define DW_EDMA_READY_TIMEOUT_MS	3000
 /* Longest job accepted: the element size field is 32-bit. */
 #define DW_EDMA_MAX_LEN			UINT32_MAX
@@ -49,15 +52,9 @@ extern int dw_edma_logtype;
 #define DW_EDMA_STOP_WAIT_MS		100
 /* stop()/start(): how long to wait for the channel to leave "running". */
 #define DW_EDMA_HALT_WAIT_MS		100
-/*
- * Status settle time of the simulated function: how long after a doorbell
- * the model may still show the status from before it (it notices host writes
- * asynchronously). Silicon orders a status read behind the earlier posted
- * doorbell write, so the PCI probe uses 0. See dw_edma_sim.c.
- */
-#define DW_EDMA_SIM_SETTLE_US		50000
 
 struct dw_edma_chan;
+struct dw_edma_fn;
 
 /* What the channel's status register says. */
 enum dw_edma_hw_state {
@@ -88,12 +85,28 @@ struct dw_edma_hw_ops {
 	void (*dump)(struct dw_edma_chan *ch, FILE *f);
 };
 
+/*
+ * Backends are named by index in shared state: a function pointer is only
+ * valid in the process that stored it.
+ */
+enum dw_edma_backend {
+	DW_BACKEND_V0 = 0,      /* eDMA unroll, HDMA compat */
+	DW_BACKEND_HDMA,        /* HDMA native */
+	DW_BACKEND_MAX,
+};
+
 extern const struct dw_edma_hw_ops dw_edma_v0_ops;
 extern const struct dw_edma_hw_ops dw_edma_hdma_ops;
 
+static inline const struct dw_edma_hw_ops *
+dw_edma_backend_ops(enum dw_edma_backend b)
+{
+	return b == DW_BACKEND_HDMA ? &dw_edma_hdma_ops : &dw_edma_v0_ops;
+}
+
 /* How the metadata words of a BAR are reached (spec B.6). */
 enum dw_edma_bar_access {
-	DW_BAR_MMIO = 0,  /* through addr: the model, a normal PCI mapping */
+	DW_BAR_MMIO = 0,  /* through addr: a normal BAR mapping */
 	DW_BAR_REGION,    /* vfio region read/write: the blob page is a map hole */
 	DW_BAR_NO_META,   /* blob page unreadable and no region access: skip */
 };
@@ -102,7 +115,6 @@ struct dw_edma_bar {
 	uint8_t *addr;
 	uint64_t len;
 	enum dw_edma_bar_access access;
-	struct dw_edma_region region; /* DW_BAR_REGION only */
 };
 
 /* Parsed channel-table entry. */
@@ -136,31 +148,54 @@ struct dw_edma_opts {
 	bool has_m2m;
 };
 
-/* One endpoint function. */
+/*
+ * One endpoint function. Lives in DPDK shared memory (a slot of the
+ * registry memzone) so that a secondary process finds what its primary
+ * discovered: no function pointers and no process-local addresses in it
+ * (BAR mappings have the same address in every process of the group).
+ */
 struct dw_edma_fn {
 	char name[64];
+	bool in_use;
+	uint16_t slot;                /* index in the registry */
 	struct dw_edma_bar bars[DW_NUM_BARS];
 	struct dw_edma_meta meta;
 	struct dw_edma_opts opts;
 	uint8_t func_num;
 	/* status reads may predate a doorbell this long (0: silicon) */
 	uint32_t status_settle_us;
+	enum dw_edma_backend backend;
 	uint8_t *reg;                 /* register window base */
-	/*
-	 * Every metadata word goes through these (the CTRL word at run time
-	 * too): plain MMIO by default, region access on a BAR whose blob page
-	 * vfio-pci could not map. Unset ones default to MMIO at discovery.
-	 */
-	uint32_t (*meta_rd32)(const struct dw_edma_fn *fn, uint8_t bar, uint64_t off);
-	void (*meta_wr32)(struct dw_edma_fn *fn, uint8_t bar, uint64_t off, uint32_t v);
-	const struct dw_edma_hw_ops *ops;
-	rte_spinlock_t lock;          /* per-direction RMW registers */
+	rte_spinlock_t lock;          /* per-direction RMW registers, CTRL word */
 	unsigned int nb_chans;
 	struct dw_edma_chan *chans[DW_EDMA_MAX_CHANS]; /* NULL once closed */
 	char dev_names[DW_EDMA_MAX_CHANS][RTE_DEV_NAME_MAX_LEN];
-	void *model;                  /* simulation only */
-	TAILQ_ENTRY(dw_edma_fn) next;
 };
+
+/*
+ * Process-local side of a function, indexed by its registry slot: how the
+ * metadata words are read and written in this process (plain MMIO, or the
+ * vfio region of a BAR whose blob page vfio-pci did not let us map).
+ */
+struct dw_edma_fn_local {
+	uint32_t (*rd32)(const struct dw_edma_fn *fn, uint8_t bar, uint64_t off);
+	void (*wr32)(struct dw_edma_fn *fn, uint8_t bar, uint64_t off, uint32_t v);
+	struct dw_edma_region region[DW_NUM_BARS];
+};
+
+struct dw_edma_fn_local *dw_edma_fn_local(const struct dw_edma_fn *fn);
+
+static inline uint32_t
+dw_meta_rd32(const struct dw_edma_fn *fn, uint8_t bar, uint64_t off)
+{
+	return dw_edma_fn_local(fn)->rd32(fn, bar, off);
+}
+
+static inline void
+dw_meta_wr32(struct dw_edma_fn *fn, uint8_t bar, uint64_t off, uint32_t v)
+{
+	dw_edma_fn_local(fn)->wr32(fn, bar, off, v);
+}
 
 /* Host-side shadow of one ring slot. */
 struct dw_edma_slot {
@@ -183,10 +218,14 @@ struct dw_edma_job {
 	uint8_t fence;        /* enqueued with RTE_DMA_OP_FLAG_FENCE */
 };
 
+/*
+ * One delegated channel: the private data of its rte_dma device, in shared
+ * memory (a secondary process runs the same fast path on it).
+ */
 struct dw_edma_chan {
-	const char *name;             /* dmadev name */
-	struct dw_edma_fn *fn;
-	const struct dw_edma_hw_ops *ops;
+	const char *name;             /* dmadev name (in the shared fn) */
+	struct dw_edma_fn *fn;        /* shared */
+	enum dw_edma_backend backend;
 	bool rd;                      /* read channel (host to endpoint) */
 	uint8_t hw_ch;
 	uint8_t *regs;                /* channel register block */
@@ -297,6 +336,12 @@ dw_ch_wr(struct dw_edma_chan *ch, uint32_t off, uint32_t v)
  */
 #define DW_EDMA_META_SPAN		0x10000u
 
+static inline const struct dw_edma_hw_ops *
+chan_ops(const struct dw_edma_chan *ch)
+{
+	return dw_edma_backend_ops(ch->backend);
+}
+
 /* ---- mappings (dw_edma_maps.c) ---- */
 int dw_edma_range_readable(const void *addr, uint64_t len);
 
@@ -308,17 +353,14 @@ void dw_edma_meta_host_req(struct dw_edma_chan *ch);
 int dw_edma_meta_recheck(struct dw_edma_chan *ch);
 void dw_edma_meta_dump(const struct dw_edma_fn *fn, FILE *f);
 
-/* ---- devices (dw_edma_dmadev.c) ---- */
-int dw_edma_fn_create_devs(struct dw_edma_fn *fn, struct rte_device *dev);
-void dw_edma_fn_destroy_devs(struct dw_edma_fn *fn);
-int dw_edma_opts_parse_kv(struct dw_edma_opts *o, const char *key,
-		const char *value, const char *where);
-void dw_edma_opts_default(struct dw_edma_opts *o);
-bool dw_edma_is_opt_key(const char *key);
+/* ---- dmadev ops (dw_edma_dmadev.c) ---- */
+void dw_edma_dev_init(struct rte_dma_dev *dev, struct dw_edma_chan *ch);
+
+/* ---- functions: registry, attach, devices (dw_edma_fn.c) ---- */
 struct dw_edma_chan *dw_edma_chan_of(int16_t dev_id);
-struct dw_edma_fn *dw_edma_fn_alloc(const char *name);
-void dw_edma_fn_free(struct dw_edma_fn *fn);
-struct dw_edma_fn *dw_edma_fn_find(const char *name);
+int dw_edma_fn_attach_io(const struct dw_edma_fn_desc *d,
+		int (*io_setup)(struct dw_edma_fn *fn, struct dw_edma_fn_local *loc,
+			void *arg), void *io_arg);
 
 /* ---- channel progress and recovery (dw_edma_chan.c) ---- */
 void dw_edma_chan_poll(struct dw_edma_chan *ch, bool full);

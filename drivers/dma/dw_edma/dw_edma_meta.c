@@ -15,23 +15,10 @@
 
 #include "dw_edma_internal.h"
 
-/* Default metadata accessors: the BAR mapping (model, normal PCI mapping). */
-static uint32_t
-meta_mmio_rd32(const struct dw_edma_fn *fn, uint8_t bar, uint64_t off)
-{
-	return rte_read32(fn->bars[bar].addr + off);
-}
-
-static void
-meta_mmio_wr32(struct dw_edma_fn *fn, uint8_t bar, uint64_t off, uint32_t v)
-{
-	rte_write32(v, fn->bars[bar].addr + off);
-}
-
 static inline uint32_t
 meta_rd(const struct dw_edma_fn *fn, uint8_t bar, uint64_t off)
 {
-	return fn->meta_rd32(fn, bar, off);
+	return dw_meta_rd32(fn, bar, off);
 }
 
 /*
@@ -262,6 +249,7 @@ static int
 meta_check_full(struct dw_edma_fn *fn, struct dw_edma_meta *m)
 {
 	const struct dw_edma_hw_ops *ops;
+	enum dw_edma_backend backend;
 	struct dw_edma_meta again;
 	unsigned int i;
 	uint64_t rlen;
@@ -298,7 +286,8 @@ meta_check_full(struct dw_edma_fn *fn, struct dw_edma_meta *m)
 	if (meta_window_mapped(fn, "register window", m->reg_bar, m->reg_off,
 			m->reg_size) != 0)
 		return -ENOTSUP;
-	ops = m->map_format == DW_MF_HDMA_NATIVE ? &dw_edma_hdma_ops : &dw_edma_v0_ops;
+	backend = m->map_format == DW_MF_HDMA_NATIVE ? DW_BACKEND_HDMA : DW_BACKEND_V0;
+	ops = dw_edma_backend_ops(backend);
 	for (i = 0; i < m->nb_wr; i++) {
 		rc = meta_parse_ch(fn, m, false, i, &m->wr[i]);
 		if (rc != 0)
@@ -321,9 +310,9 @@ meta_check_full(struct dw_edma_fn *fn, struct dw_edma_meta *m)
 			return -EINVAL;
 		}
 	}
-	fn->ops = ops;
+	fn->backend = backend;
 	fn->reg = fn->bars[m->reg_bar].addr + m->reg_off;
-	if (ops == &dw_edma_v0_ops)
+	if (backend == DW_BACKEND_V0)
 		return meta_check_whole_dirs(fn, m);
 	return 0;
 }
@@ -331,7 +320,7 @@ meta_check_full(struct dw_edma_fn *fn, struct dw_edma_meta *m)
 static inline uint32_t
 meta_ctrl_rd(const struct dw_edma_fn *fn)
 {
-	return fn->meta_rd32(fn, fn->meta.bar, DW_META_OFF_CTRL);
+	return dw_meta_rd32(fn, fn->meta.bar, DW_META_OFF_CTRL);
 }
 
 static void
@@ -339,7 +328,7 @@ meta_ctrl_rmw(struct dw_edma_fn *fn, uint32_t set, uint32_t clear)
 {
 	uint32_t v = meta_ctrl_rd(fn);
 
-	fn->meta_wr32(fn, fn->meta.bar, DW_META_OFF_CTRL, (v | set) & ~clear);
+	dw_meta_wr32(fn, fn->meta.bar, DW_META_OFF_CTRL, (v | set) & ~clear);
 }
 
 static bool
@@ -355,10 +344,6 @@ dw_edma_meta_discover(struct dw_edma_fn *fn)
 	unsigned int bar, waited;
 	int rc = -ENODEV;
 
-	if (fn->meta_rd32 == NULL)
-		fn->meta_rd32 = meta_mmio_rd32;
-	if (fn->meta_wr32 == NULL)
-		fn->meta_wr32 = meta_mmio_wr32;
 	for (bar = 0; bar < DW_NUM_BARS; bar++) {
 		if (fn->bars[bar].addr == NULL || fn->bars[bar].len < DW_META_HDR_LEN ||
 				fn->bars[bar].access == DW_BAR_NO_META)
@@ -393,8 +378,8 @@ dw_edma_meta_discover(struct dw_edma_fn *fn)
 	}
 	DW_LOG(INFO, "%s: %s map (0x%x), %u write + %u read channels, registers in "
 		"BAR%u+0x%" PRIx64,
-		fn->name, fn->ops->name, m->map_format, m->nb_wr, m->nb_rd, m->reg_bar,
-		m->reg_off);
+		fn->name, dw_edma_backend_ops(fn->backend)->name, m->map_format, m->nb_wr,
+		m->nb_rd, m->reg_bar, m->reg_off);
 	return 0;
 }
 
@@ -479,7 +464,8 @@ dw_edma_meta_dump(const struct dw_edma_fn *fn, FILE *f)
 	const struct dw_edma_meta *m = &fn->meta;
 
 	fprintf(f, "  metadata: BAR%u length 0x%x map format 0x%x (%s) wr %u rd %u entry 0x%x\n",
-		m->bar, m->length, m->map_format, fn->ops->name, m->nb_wr, m->nb_rd, m->es);
+		m->bar, m->length, m->map_format, dw_edma_backend_ops(fn->backend)->name,
+		m->nb_wr, m->nb_rd, m->es);
 	fprintf(f, "  registers: BAR%u + 0x%" PRIx64 " size 0x%x; function %u\n",
 		m->reg_bar, m->reg_off, m->reg_size, fn->func_num);
 	if (fn->opts.has_m2m)

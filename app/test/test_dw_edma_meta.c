@@ -201,6 +201,11 @@ static void m_reg_huge(uint8_t *b) { put32(b, 0x18, 0xffffffff); }
 static void m_reg_absent(uint8_t *b) { set_field(b, 8, 0x7, 0, 5); }
 static void m_desc_outside(uint8_t *b) { put32(b, ENTRY(1) + 4, (uint32_t)bar_len[4]); }
 static void m_desc_size0(uint8_t *b) { put32(b, ENTRY(2) + 0x0c, 0); }
+/* 3 elements: a data element, its write-back and the link leave no free slot */
+static void m_desc_3el(uint8_t *b) { put32(b, ENTRY(2) + 0x0c, 72); }
+static void m_desc_4el(uint8_t *b) { put32(b, ENTRY(2) + 0x0c, 96); }
+/* elements are written with 64-bit stores */
+static void m_desc_off4(uint8_t *b) { put32(b, ENTRY(1) + 4, get32(b, ENTRY(1) + 4) + 4); }
 static void m_desc_big(uint8_t *b) { put32(b, ENTRY(0) + 0x0c, 0xffffffff); }
 static void m_desc_hi(uint8_t *b) { put32(b, ENTRY(3) + 8, 0x80000000); }
 static void m_desc_bar(uint8_t *b) { set_field(b, ENTRY(0), 0x7, 8, 7); }
@@ -248,6 +253,9 @@ static int c_reg_absent(void)
 }
 static int c_desc_outside(void) { return run_blob("desc window", m_desc_outside, false, true); }
 static int c_desc_size0(void) { return run_blob("DESC_SIZE 0", m_desc_size0, false, true); }
+static int c_desc_3el(void) { return run_blob("DESC_SIZE 72", m_desc_3el, false, true); }
+static int c_desc_4el(void) { return run_blob("DESC_SIZE 96", m_desc_4el, true, true); }
+static int c_desc_off4(void) { return run_blob("DESC_OFF 4-aligned", m_desc_off4, false, true); }
 static int c_desc_big(void) { return run_blob("DESC_SIZE huge", m_desc_big, false, true); }
 static int c_desc_hi(void) { return run_blob("DESC_OFF_HI", m_desc_hi, false, true); }
 static int c_desc_bar(void) { return run_blob("DESC_BAR 7", m_desc_bar, false, true); }
@@ -372,6 +380,9 @@ static const struct ep_test_case cases[] = {
 	{ "meta_r4_reg_bar_absent", c_reg_absent },
 	{ "meta_r4_desc_outside_bar", c_desc_outside },
 	{ "meta_r4_desc_size_zero", c_desc_size0 },
+	{ "meta_r4_desc_size_3_elements", c_desc_3el },
+	{ "meta_r4_desc_size_4_elements", c_desc_4el },
+	{ "meta_r4_desc_off_not_8_aligned", c_desc_off4 },
 	{ "meta_r4_desc_size_huge", c_desc_big },
 	{ "meta_r4_desc_off_hi", c_desc_hi },
 	{ "meta_r4_desc_bar_invalid", c_desc_bar },

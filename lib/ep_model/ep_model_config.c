@@ -302,14 +302,20 @@ check_cfg(struct epm_cfg *c)
 			c->func, max_func);
 		return -EINVAL;
 	}
-	if (c->reg_off % 4 != 0 || c->desc_off % 4 != 0) {
+	if (c->reg_off % 4 != 0 || c->desc_off % 8 != 0) {
 		EPM_LOG(ERR, "reg_off=0x%" PRIx64 " / desc_off=0x%" PRIx64
-			": offsets must be multiples of 4", c->reg_off, c->desc_off);
+			": offsets must be multiples of 4 / 8", c->reg_off, c->desc_off);
 		return -EINVAL;
 	}
-	if (c->desc_size < 2 * EPM_LL_SLOT || c->desc_size % 4 != 0) {
-		EPM_LOG(ERR, "desc_size=%" PRIu64 ": must be a multiple of 4 and >= 48",
-			c->desc_size);
+	/*
+	 * The smallest ring a host can run: a data element, the write-back
+	 * element that reports it, one slot kept free and the link back. The
+	 * dw_edma driver refuses smaller windows with the same rule.
+	 */
+	if (c->desc_size < EPM_MIN_DESC_SIZE || c->desc_size % 8 != 0) {
+		EPM_LOG(ERR, "desc_size=%" PRIu64 ": must be a multiple of 8 and >= %u "
+			"(4 elements: data, write-back, one free, the link)",
+			c->desc_size, EPM_MIN_DESC_SIZE);
 		return -EINVAL;
 	}
 	if (c->desc_addr % 8 != 0) {

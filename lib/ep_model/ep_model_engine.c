@@ -262,6 +262,12 @@ epm_ch_doorbell(struct ep_model *m, struct epm_chan *c, bool stop)
 		m->stats.doorbells_ignored++;
 		return;
 	}
+	/*
+	 * Posted writes arrive in order: an int_clear the host wrote before
+	 * this doorbell is applied before the channel can run (and abort)
+	 * again, even if the scan has not reached it yet.
+	 */
+	consume_int_clear(m, c);
 	if (c->state == EPM_CH_RUNNING) {
 		if (m->cfg.missed_doorbell) {
 			m->stats.doorbells_lost++;

@@ -55,6 +55,7 @@ extern int epm_logtype;
 #define EPM_LL_LIE		(1u << 3)	/* HDMA: LWIE */
 #define EPM_LL_RIE		(1u << 4)	/* HDMA: RWIE */
 #define EPM_LL_SLOT		24u
+#define EPM_MIN_DESC_SIZE	(4 * EPM_LL_SLOT)
 
 /* ---- eDMA v0 unroll / HDMA compat register window (spec C) ---- */
 #define EDMA_CTRL_DATA_ARB_PRIOR	0x000

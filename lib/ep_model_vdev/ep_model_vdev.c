@@ -15,10 +15,6 @@
  * of the group maps at the same address: a secondary process attaches to
  * the channels its primary probed (the model's engine stays in the
  * primary). A model made by the application has private BARs: primary only.
- *
- * The model notices host register writes from its own thread, a few
- * microseconds to milliseconds late under load; the driver is told how long
- * a status read may predate a doorbell (status_settle_us).
  */
 
 #include <errno.h>
@@ -44,9 +40,6 @@ RTE_LOG_REGISTER(epm_vdev_logtype, ep_model.vdev, NOTICE);
 	rte_log(RTE_LOG_ ## level, epm_vdev_logtype, "ep_model_vdev: " fmt "\n", \
 		##__VA_ARGS__)
 
-/* Status settle time of the simulated function (see the file comment). */
-#define EPM_VDEV_SETTLE_US	50000
-
 static bool
 is_model_key(const char *key)
 {
@@ -69,11 +62,25 @@ kv_append(char *out, size_t cap, const char *key, const char *val)
 	return (w < 0 || (size_t)w >= cap - len) ? -EINVAL : 0;
 }
 
+/*
+ * The model's engine notices host register writes when its thread next
+ * scans them, a few microseconds later, milliseconds on a loaded machine:
+ * until then a status read shows the state from before the write. The
+ * driver reads the channel registers only after no progress for stall_us,
+ * and fails a job only when the channel refused to restart for
+ * stall_fail_ms; for a software engine both are set longer than for a
+ * device on a PCIe link, unless the user sets them.
+ */
+static const char *const sim_driver_defaults[][2] = {
+	{ "stall_us", "1000" },
+	{ "stall_fail_ms", "10000" },
+};
+
 /* Split devargs: the model's keys into margs, everything else into dargs. */
 static int
 split_args(const char *name, const char *args, char **margs, char **dargs)
 {
-	size_t cap = (args != NULL ? strlen(args) : 0) + 2;
+	size_t cap = (args != NULL ? strlen(args) : 0) + 64;
 	struct rte_kvargs *kv;
 	unsigned int i;
 	int rc = 0;
@@ -82,13 +89,15 @@ split_args(const char *name, const char *args, char **margs, char **dargs)
 	*dargs = calloc(1, cap);
 	if (*margs == NULL || *dargs == NULL)
 		return -ENOMEM;
-	if (args == NULL || args[0] == '\0')
-		return 0;
-	kv = rte_kvargs_parse(args, NULL);
+	kv = rte_kvargs_parse(args != NULL ? args : "", NULL);
 	if (kv == NULL) {
 		VLOG(ERR, "%s: cannot parse devargs '%s'", name, args);
 		return -EINVAL;
 	}
+	for (i = 0; i < RTE_DIM(sim_driver_defaults) && rc == 0; i++)
+		if (rte_kvargs_count(kv, sim_driver_defaults[i][0]) == 0)
+			rc = kv_append(*dargs, cap, sim_driver_defaults[i][0],
+				sim_driver_defaults[i][1]);
 	for (i = 0; i < kv->count && rc == 0; i++) {
 		const char *k = kv->pairs[i].key, *v = kv->pairs[i].value;
 
@@ -252,7 +261,6 @@ epm_vdev_probe(struct rte_vdev_device *vdev)
 			name, info.outbound_base);
 	}
 	d.devargs = dargs;
-	d.status_settle_us = EPM_VDEV_SETTLE_US;
 	rc = dw_edma_fn_attach(&d);
 	if (rc == -ENODEV)
 		VLOG(ERR, "%s: the model exposes no endpoint DMA metadata", name);

@@ -222,8 +222,10 @@ t_sim_corruption_caught() {
 
 t_sim_abort_reported() {
 	sim_available || return 77
+	# the model counts linked-list elements: one batch of 50 jobs puts
+	# job 7 at element 7 (the batch's write-back element comes last)
 	run abort 60 "${EAL[@]}" "--vdev=$SIM,wr=1,rd=0,abort=wr0:7$SIMX" -- \
-		--size 128 --jobs 50 --burst 1 --verify --progress 0
+		--size 128 --jobs 50 --burst 50 --verify --progress 0
 	[ "$rc" != 0 ] && grep -Eq 'job 7 \(size 128\) failed with status' "$out" ||
 		{ note "rc=$rc"; show_out; return 1; }
 }

@@ -48,11 +48,6 @@ struct dw_edma_fn_desc {
 	 */
 	uint64_t m2m_base;
 	bool has_m2m;
-	/**
-	 * How long after a doorbell a status read may still show the state
-	 * from before it, in microseconds; 0 for a device on a PCIe link.
-	 */
-	uint32_t status_settle_us;
 };
 
 /**

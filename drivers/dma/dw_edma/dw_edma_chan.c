@@ -3,17 +3,18 @@
  */
 
 /*
- * Channel progress and recovery: turning LLP and status reads into job
- * completions, the missed-doorbell re-ring, abort decoding and replay, and
- * the device error state entered on link loss or READY dropping and left
- * when READY returns. Called from completed() with work outstanding and
- * from the control path.
+ * Channel progress and recovery: how completions are learnt (the write-back
+ * word, an IMWr word, or paced LLP reads), the register diagnosis after no
+ * progress for a while (abort decoding and replay, the missed-doorbell
+ * re-ring), and the device error state entered on link loss or READY
+ * dropping and left when READY returns.
  */
 
 #include <errno.h>
 #include <inttypes.h>
 
 #include <rte_cycles.h>
+#include <rte_malloc.h>
 
 #include "dw_edma_ring.h"
 
@@ -26,8 +27,7 @@ ring_reset(struct dw_edma_chan *ch)
 	for (i = 0; i < ch->nb_slots; i++)
 		dw_wr32_relaxed(ch, slot_ptr(ch, i) + DW_LL_OFF_CTRL, 0);
 	dw_wr32_relaxed(ch, link + DW_LL_OFF_SIZE, 0);
-	dw_wr32_relaxed(ch, link + DW_LL_OFF_PTR_LO, (uint32_t)ch->desc_addr);
-	dw_wr32_relaxed(ch, link + DW_LL_OFF_PTR_HI, (uint32_t)(ch->desc_addr >> 32));
+	dw_wr64_relaxed(ch, link + DW_LL_OFF_PTR_LO, ch->desc_addr);
 	ch->cb = 1;
 	rte_io_wmb();
 	ring_write_link(ch);
@@ -36,27 +36,36 @@ ring_reset(struct dw_edma_chan *ch)
 	ch->sub_head = 0;
 	ch->batch_open = false;
 	ch->batch_jobs = 0;
-	ch->last_no_progress = false;
-	ch->stall_seen = false;
-	ch->noprog_retries = 0;
-	ch->idle_probes = 0;
+	ch->rel_weight = 0;
+	ch->next_llp = 0;
+	ch->recover_pending = false;
+	/* the engine is stopped: nothing of the old ring can land any more */
+	if (ch->cpl_word != NULL)
+		*ch->cpl_word = 0;
+	ch->wb_last = 0;
+	chan_progressed(ch);
 }
 
-static inline void
-slots_done(struct dw_edma_chan *ch, uint16_t n)
+/*
+ * Control path, after our ABORT bit was cleared (quiesce): wait, bounded,
+ * until it reads clear. One read on a device that orders the read behind
+ * the clear; a device that applies posted writes late (behind a bridge, a
+ * software model) is given time, so a later ABORT is always a new one.
+ */
+int
+dw_edma_chan_wait_abort_clear(struct dw_edma_chan *ch, unsigned int ms)
 {
-	while (n-- > 0) {
-		struct dw_edma_slot *s = &ch->slots[ch->hw_done];
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * ms / 1000;
 
-		if (s->last) {
-			struct dw_edma_job *j = &ch->jobs[s->job & ch->job_mask];
-
-			if (j->status == DW_JOB_PENDING)
-				j->status = RTE_DMA_STATUS_SUCCESSFUL;
+	while (chan_ops(ch)->aborted(ch) > 0) {
+		if (rte_get_timer_cycles() > end) {
+			DW_LOG(ERR, "%s: ABORT still set %u ms after it was cleared", ch->name,
+				ms);
+			return -EBUSY;
 		}
-		if (++ch->hw_done == ch->nb_slots)
-			ch->hw_done = 0;
+		rte_delay_us_block(10);
 	}
+	return 0;
 }
 
 /* Give every job not yet finished status sc: link lost, or stop. */
@@ -95,8 +104,6 @@ dw_edma_chan_reprogram(struct dw_edma_chan *ch)
 {
 	ring_reset(ch);
 	chan_ops(ch)->enable(ch);
-	/* the reprogramming counts as a doorbell for the settle time */
-	chan_settle_start(ch);
 }
 
 /*
@@ -138,15 +145,14 @@ dev_err_probe(struct dw_edma_chan *ch)
 	 * A READY drop alone leaves the engine running the old ring: stop it
 	 * and look again at the next probe, never reset the ring under it.
 	 */
-	if (rte_get_timer_cycles() - ch->last_doorbell < ch->settle_cycles)
-		return;
 	if (chan_ops(ch)->state(ch) == DW_HW_RUNNING) {
 		chan_ops(ch)->stop(ch);
-		chan_settle_start(ch);
 		return;
 	}
 	/* clear what a STOP or an abort latched while the device was away */
 	(void)chan_ops(ch)->error(ch);
+	if (chan_ops(ch)->aborted(ch) != 0)
+		return; /* the clear not acted on yet: next probe */
 	dw_edma_chan_reprogram(ch);
 	ch->cnt.ring_resets++;
 	ch->dev_err = false;
@@ -155,18 +161,19 @@ dev_err_probe(struct dw_edma_chan *ch)
 
 /*
  * The channel halted with the engine at slot f (f == sub_head: after the
- * last released element, no job failed). The job owning f gets status sc;
- * the jobs after it are written to a fresh ring and the released ones rung
- * again, except that a job enqueued with RTE_DMA_OP_FLAG_FENCE after the
- * failed one may depend on its output: it and every later job end
- * NOT_ATTEMPTED without running.
+ * last released element, no job failed). The job owning f gets status sc
+ * (none when f is a write-back element); the jobs after it are written to a
+ * fresh ring and the released ones rung again, except that a job enqueued
+ * with RTE_DMA_OP_FLAG_FENCE after the failed one may depend on its output:
+ * it and every later job end NOT_ATTEMPTED without running. Write-back
+ * elements are not replayed: releasing the replay adds its own.
  */
 static void
 chan_recover(struct dw_edma_chan *ch, uint16_t f, enum rte_dma_status_code sc)
 {
 	struct dw_edma_slot *replay = ch->replay;
 	uint16_t n, i, nrel, nall = 0, nsub = 0, fjob = 0, open_jobs;
-	bool fail = f != ch->sub_head, fenced = false;
+	bool fail = f != ch->sub_head && !ch->slots[f].wb, fenced = false;
 	uint64_t sj;
 
 	ch->cnt.ring_resets++;
@@ -183,7 +190,7 @@ chan_recover(struct dw_edma_chan *ch, uint16_t f, enum rte_dma_status_code sc)
 		const struct dw_edma_slot *s = &ch->slots[(uint16_t)((f + i) % ch->nb_slots)];
 		struct dw_edma_job *j = &ch->jobs[s->job & ch->job_mask];
 
-		if (fail && s->job == fjob)
+		if (s->wb || (fail && s->job == fjob))
 			continue;
 		if (fail && j->fence)
 			fenced = true;
@@ -213,6 +220,24 @@ chan_recover(struct dw_edma_chan *ch, uint16_t f, enum rte_dma_status_code sc)
 		ch->submitted_jobs += open_jobs;
 		ch->batch_jobs = 0;
 	}
+}
+
+/*
+ * A write-back element itself aborted: its host word is not reachable for
+ * the engine (an IOMMU fault, a bad outbound window). After a few in a row
+ * give write-back up for this channel and learn completions from LLP.
+ */
+static void
+wb_fault(struct dw_edma_chan *ch)
+{
+	if (++ch->wb_faults < DW_EDMA_WB_MAX_FAULTS)
+		return;
+	DW_LOG(ERR, "%s: %u write-back elements aborted in a row (completion word at IOVA "
+		"0x%" PRIx64 "%s): falling back to LLP register reads",
+		ch->name, ch->wb_faults, (uint64_t)ch->cpl_iova,
+		ch->rd ? " through the outbound window" : "");
+	ch->cpl = DW_CPL_LLP;
+	ch->wb_reserve = 0;
 }
 
 /* Abort (this channel's ABORT bit is set): find where and recover. */
@@ -247,7 +272,35 @@ chan_abort(struct dw_edma_chan *ch)
 		/* e.g. a fetch error on the held-back slot: every released job is done */
 		DW_LOG(NOTICE, "%s: abort after the last released element (status %d): "
 			"no job failed, restarting", ch->name, sc);
+	else if (ch->slots[f].wb)
+		DW_LOG(WARNING, "%s: write-back element at slot %u aborted (status %d)",
+			ch->name, f, sc);
+	if (d < drel && ch->slots[f].wb)
+		wb_fault(ch);
+	if (chan_ops(ch)->aborted(ch) > 0) {
+		/* the clear is not acted on yet: recover once it is */
+		ch->recover_pending = true;
+		ch->pend_f = f;
+		ch->pend_sc = sc;
+		return;
+	}
 	chan_recover(ch, f, sc);
+}
+
+/* A recovery waiting for its ABORT clear to take effect: look again. */
+static void
+recover_pending_poll(struct dw_edma_chan *ch)
+{
+	int ab = chan_ops(ch)->aborted(ch);
+
+	if (ab > 0)
+		return;
+	ch->recover_pending = false;
+	if (ab < 0) {
+		dw_edma_chan_err_enter(ch, "all-ones interrupt status", UINT32_MAX);
+		return;
+	}
+	chan_recover(ch, ch->pend_f, ch->pend_sc);
 }
 
 /*
@@ -283,97 +336,250 @@ dw_edma_chan_progress(struct dw_edma_chan *ch)
 	}
 	if (adv > 0) {
 		slots_done(ch, adv);
-		ch->stall_seen = false;
-		ch->noprog_retries = 0;
-		ch->idle_probes = 0;
+		chan_progressed(ch);
 	}
 	return adv;
 }
 
 /*
- * The engine is not running and released work is pending (seen twice, with
- * an LLP read between). Its own ABORT bit decides, whatever CS says: set
- * means abort; clear means the doorbell was lost (or CS is an old halt the
- * error path already handled): ring again, a bounded number of times.
+ * The engine is not running and released work is pending. Its own ABORT
+ * bit decides, whatever CS says: set means abort; clear means the doorbell
+ * was lost (or has not been acted on yet): ring again. A channel that keeps
+ * refusing to restart for stall_fail_ms fails the job in front of it.
  */
 static void
-chan_stalled(struct dw_edma_chan *ch)
+chan_stalled(struct dw_edma_chan *ch, uint64_t now)
 {
-	int ab;
+	int ab = chan_ops(ch)->aborted(ch);
 
-	/* the model may not have noticed the last doorbell yet (0 on silicon) */
-	if (rte_get_timer_cycles() - ch->last_doorbell < ch->settle_cycles)
-		return;
-	ab = chan_ops(ch)->aborted(ch);
 	if (unlikely(ab < 0)) {
 		dw_edma_chan_err_enter(ch, "all-ones interrupt status", UINT32_MAX);
 		return;
 	}
-	ch->stall_seen = false;
 	if (ab > 0) {
 		chan_abort(ch);
 		return;
 	}
-	if (ch->noprog_retries >= DW_EDMA_MAX_DB_RETRIES) {
-		DW_LOG(ERR, "%s: engine stays stopped at slot %u after %u doorbells: "
-			"failing the job there and restarting", ch->name, ch->hw_done,
-			ch->noprog_retries);
+	if (ch->retry_t0 == 0) {
+		ch->retry_t0 = now;
+		DW_LOG(DEBUG, "%s: engine stopped at slot %u with work released, ringing "
+			"again (missed doorbell)", ch->name, ch->hw_done);
+	} else if (ch->noprog_retries == 1) {
+		/* one re-ring is the normal cure; a second one is worth a line */
+		DW_LOG(NOTICE, "%s: engine still stopped at slot %u after a re-ring, "
+			"ringing again", ch->name, ch->hw_done);
+	} else if (now - ch->retry_t0 > ch->fail_cycles) {
+		DW_LOG(ERR, "%s: engine stays stopped at slot %u after %u doorbells in %"
+			PRIu64 " ms: failing the job there and restarting", ch->name,
+			ch->hw_done, ch->noprog_retries,
+			(now - ch->retry_t0) * 1000 / rte_get_timer_hz());
 		chan_recover(ch, ch->hw_done, RTE_DMA_STATUS_ERROR_UNKNOWN);
 		return;
 	}
-	DW_LOG(DEBUG, "%s: not running at slot %u with work released, ringing again",
-		ch->name, ch->hw_done);
 	ch->noprog_retries++;
 	ch->cnt.doorbell_retries++;
 	ring_doorbell(ch);
 }
 
 /*
- * Learn how far the engine got. Good path: one MMIO read per call, LLP when
- * the last look showed progress, else the channel status (every Nth time
- * READY instead). 'full' (slow path, vchan_status, stop) reads both.
+ * No progress for a while (or asked by the control path): read the
+ * registers. LLP may show progress a lost write-back did not; a running
+ * channel is left alone; a stopped one is an abort or a missed doorbell.
+ * READY is read too: a dropped READY puts the device in the error state.
  */
 void
-dw_edma_chan_poll(struct dw_edma_chan *ch, bool full)
+dw_edma_chan_diagnose(struct dw_edma_chan *ch, bool full)
 {
-	uint16_t released = ring_dist(ch, ch->hw_done, ch->sub_head);
 	enum dw_edma_hw_state st;
+	uint64_t now = rte_get_timer_cycles();
 	int adv;
+
+	if (unlikely(ch->recover_pending)) {
+		recover_pending_poll(ch);
+		return;
+	}
+	ch->cnt.stall_checks++;
+	adv = dw_edma_chan_progress(ch);
+	if (adv < 0)
+		return;
+	if (adv > 0 && !full)
+		return;
+	if (!dw_edma_meta_ready(ch)) {
+		dw_edma_chan_err_enter(ch, "READY dropped", 0);
+		return;
+	}
+	if (ch->hw_done == ch->sub_head)
+		return;
+	st = chan_ops(ch)->state(ch);
+	if (st == DW_HW_RUNNING)
+		return;
+	if (unlikely(st == DW_HW_DEAD)) {
+		dw_edma_chan_err_enter(ch, "channel status unreadable or reset", 0);
+		return;
+	}
+	chan_stalled(ch, now);
+}
+
+/* Has nothing moved for stall_us? Starts the clock on the first look. */
+static bool
+stall_due(struct dw_edma_chan *ch, uint64_t now)
+{
+	if (ch->stall_t0 == 0) {
+		ch->stall_t0 = now;
+		return false;
+	}
+	if (now - ch->stall_t0 < ch->stall_cycles)
+		return false;
+	ch->stall_t0 = now;
+	return true;
+}
+
+/*
+ * LLP completion: read LLP no sooner than the released work is expected
+ * to be done (hybrid polling: the estimate is learnt from earlier batches,
+ * in cycles per byte-plus-element weight), so that a poll loop costs about
+ * one non-posted read per batch rather than one per call.
+ */
+static void
+poll_llp(struct dw_edma_chan *ch, uint64_t now)
+{
+	uint64_t expect, weight = ch->rel_weight;
+	int adv;
+
+	if (now < ch->next_llp)
+		return;
+	adv = dw_edma_chan_progress(ch);
+	if (adv < 0)
+		return;
+	if (ch->hw_done == ch->sub_head) {
+		/* all released work done: learn from this batch's duration */
+		if (weight != 0) {
+			uint64_t q8 = ((now - ch->rel_tsc) << 8) / weight;
+
+			ch->est_q8 = ch->est_q8 == 0 ? q8 : (3 * ch->est_q8 + q8) / 4;
+		}
+		ch->rel_weight = 0;
+		return;
+	}
+	/* not all done yet: look again after an eighth of the estimate */
+	expect = (ch->est_q8 * weight) >> 8;
+	ch->next_llp = now + RTE_MAX(expect / 8, rte_get_timer_hz() / 2000000);
+	if (adv == 0 && stall_due(ch, now))
+		dw_edma_chan_diagnose(ch, false);
+}
+
+/* IMWr completion: the engine wrote the host word; one LLP read tells how far. */
+static void
+poll_imwr(struct dw_edma_chan *ch, uint64_t now)
+{
+	if (*ch->cpl_word != 0) {
+		int adv;
+
+		/*
+		 * Clear first, and make the clear visible before LLP is read: an
+		 * IMWr that lands after it is seen next time, one that landed
+		 * before it is covered by this LLP read.
+		 */
+		*ch->cpl_word = 0;
+		rte_mb();
+		adv = dw_edma_chan_progress(ch);
+		/* a STOP or ABORT IMWr carries no progress: look at once */
+		if (adv == 0)
+			dw_edma_chan_diagnose(ch, false);
+		return;
+	}
+	if (stall_due(ch, now))
+		dw_edma_chan_diagnose(ch, false);
+}
+
+/* The part of chan_poll() that is not a plain write-back load. */
+void
+dw_edma_chan_poll_slow(struct dw_edma_chan *ch)
+{
+	uint64_t now;
 
 	if (unlikely(ch->dev_err)) {
 		dev_err_probe(ch);
 		return;
 	}
-	if (released == 0)
-		return;
-	if (!ch->last_no_progress || full) {
-		adv = dw_edma_chan_progress(ch);
-		if (adv < 0)
-			return;
-		ch->last_no_progress = adv == 0;
-		if (adv == released || !full)
-			return;
-	}
-	ch->last_no_progress = false;
-	if (!full && ++ch->idle_probes % DW_EDMA_READY_PROBE_EVERY == 0) {
-		/* this probe reads READY instead of the status, never both */
-		if (!dw_edma_meta_ready(ch))
-			dw_edma_chan_err_enter(ch, "READY dropped", 0);
+	if (unlikely(ch->recover_pending)) {
+		recover_pending_poll(ch);
 		return;
 	}
-	st = chan_ops(ch)->state(ch);
-	if (st == DW_HW_RUNNING) {
-		ch->stall_seen = false;
+	if (ch->hw_done == ch->sub_head)
 		return;
+	now = rte_get_timer_cycles();
+	switch (ch->cpl) {
+	case DW_CPL_WB:
+		if (stall_due(ch, now))
+			dw_edma_chan_diagnose(ch, false);
+		break;
+	case DW_CPL_IMWR:
+		poll_imwr(ch, now);
+		break;
+	default:
+		poll_llp(ch, now);
+		break;
 	}
-	if (unlikely(st == DW_HW_DEAD)) {
-		dw_edma_chan_err_enter(ch, "channel status unreadable or reset", 0);
-		return;
+}
+
+/*
+ * Choose the completion mode of a channel for its next start and set up the
+ * host memory it needs: write-back on write channels, and on read channels
+ * when the function has an outbound window to reach host memory with;
+ * otherwise IMWr if asked for and the map is HDMA native, else LLP.
+ */
+int
+dw_edma_chan_cpl_setup(struct dw_edma_chan *ch)
+{
+	const struct dw_edma_opts *o = &ch->fn->opts;
+	int numa = SOCKET_ID_ANY;
+	uint16_t i;
+
+	dw_edma_chan_cpl_free(ch);
+	if (o->cpl == DW_CPL_OPT_LLP)
+		ch->cpl = DW_CPL_LLP;
+	else if (!ch->rd || o->has_m2m)
+		ch->cpl = DW_CPL_WB;
+	else if (o->cpl == DW_CPL_OPT_IMWR && ch->backend == DW_BACKEND_HDMA)
+		ch->cpl = DW_CPL_IMWR;
+	else
+		ch->cpl = DW_CPL_LLP;
+	ch->wb_reserve = ch->cpl == DW_CPL_WB ? 1 : 0;
+	if (ch->cpl == DW_CPL_LLP)
+		return 0;
+	ch->cpl_word = rte_zmalloc_socket(NULL, RTE_CACHE_LINE_SIZE, RTE_CACHE_LINE_SIZE, numa);
+	if (ch->cpl_word == NULL)
+		goto nomem;
+	ch->cpl_iova = rte_malloc_virt2iova((const void *)(uintptr_t)ch->cpl_word);
+	if (ch->cpl == DW_CPL_WB && ch->rd) {
+		ch->wb_codes = rte_malloc_socket(NULL, ch->nb_slots * sizeof(uint32_t),
+			RTE_CACHE_LINE_SIZE, numa);
+		if (ch->wb_codes == NULL)
+			goto nomem;
+		for (i = 0; i < ch->nb_slots; i++)
+			ch->wb_codes[i] = wb_code(ch, i);
+		ch->wb_codes_iova = rte_malloc_virt2iova(ch->wb_codes);
 	}
-	/* act on the second look: the first may be the end of a burst */
-	if (!ch->stall_seen && !full) {
-		ch->stall_seen = true;
-		return;
+	if (ch->cpl_iova == RTE_BAD_IOVA || (ch->wb_codes != NULL &&
+			ch->wb_codes_iova == RTE_BAD_IOVA)) {
+		DW_LOG(ERR, "%s: completion word has no IOVA: using LLP reads", ch->name);
+		dw_edma_chan_cpl_free(ch);
+		ch->cpl = DW_CPL_LLP;
+		ch->wb_reserve = 0;
 	}
-	chan_stalled(ch);
+	return 0;
+nomem:
+	dw_edma_chan_cpl_free(ch);
+	DW_LOG(ERR, "%s: no memory for the completion word", ch->name);
+	return -ENOMEM;
+}
+
+void
+dw_edma_chan_cpl_free(struct dw_edma_chan *ch)
+{
+	rte_free((void *)(uintptr_t)ch->cpl_word);
+	rte_free(ch->wb_codes);
+	ch->cpl_word = NULL;
+	ch->wb_codes = NULL;
 }

@@ -4,8 +4,16 @@
 
 /*
  * dmadev ops: the fast-path entry points (copy, copy_sg, submit,
- * completed*) and the control path. Ring primitives are in dw_edma_ring.h, progress and recovery in
- * dw_edma_chan.c. Job state lives in host memory.
+ * completed*) and the control path. Ring primitives are in dw_edma_ring.h,
+ * progress and recovery in dw_edma_chan.c. Job state lives in host memory.
+ *
+ * What nb_desc and burst_capacity count: jobs. The ring is the whole
+ * descriptor window whatever nb_desc says; nb_desc bounds the jobs
+ * outstanding (enqueued, not yet collected) and the window bounds the
+ * linked-list elements in flight, one per copy, one per overlap of source
+ * and destination segments for copy_sg, and one write-back element per
+ * submitted batch. burst_capacity reports the single-element copies that
+ * fit now under both bounds.
  */
 
 #include <errno.h>
@@ -48,21 +56,25 @@ chan_addrs(const struct dw_edma_chan *ch, rte_iova_t src, rte_iova_t dst,
 }
 
 static inline uint16_t
+jobs_free(const struct dw_edma_chan *ch)
+{
+	return ch->nb_desc - (uint16_t)(ch->next_job - ch->rep_job);
+}
+
+static inline uint16_t
 chan_free(const struct dw_edma_chan *ch)
 {
-	return ch->nb_desc - ch->slots_used;
+	return RTE_MIN(jobs_free(ch), ring_free(ch));
 }
 
 static inline int
-job_begin(struct dw_edma_chan *ch, uint16_t nslots, uint64_t flags)
+job_begin(struct dw_edma_chan *ch, uint64_t flags)
 {
 	uint16_t id = ch->next_job++;
 	struct dw_edma_job *j = &ch->jobs[id & ch->job_mask];
 
 	j->status = DW_JOB_PENDING;
-	j->nslots = nslots;
 	j->fence = (flags & RTE_DMA_OP_FLAG_FENCE) != 0;
-	ch->slots_used += nslots;
 	ch->batch_jobs++;
 	ch->cnt.jobs_enqueued++;
 	return id;
@@ -86,9 +98,9 @@ dw_edma_copy(void *priv, uint16_t vchan, rte_iova_t src, rte_iova_t dst,
 		return -ENOSPC;
 	if (unlikely(chan_addrs(ch, src, dst, &sar, &dar) != 0))
 		return -EINVAL;
-	id = job_begin(ch, 1, flags);
-	/* flag the batch end and the element taking the last free slot */
-	irq = (flags & RTE_DMA_OP_FLAG_SUBMIT) || chan_free(ch) == 0;
+	id = job_begin(ch, flags);
+	/* LLP progress needs the batch end flagged; write-back does not */
+	irq = ch->cpl != DW_CPL_WB && (flags & RTE_DMA_OP_FLAG_SUBMIT);
 	ring_put(ch, sar, dar, length, (uint16_t)id, true, irq);
 	if (flags & RTE_DMA_OP_FLAG_SUBMIT)
 		ring_release(ch);
@@ -109,8 +121,8 @@ dw_edma_copy_sg(void *priv, uint16_t vchan, const struct rte_dma_sge *src,
 	RTE_SET_USED(vchan);
 	if (unlikely(ch->dev_err))
 		return -EIO;
-	if (unlikely(nb_src == 0 || nb_dst == 0 || nb_src > DW_EDMA_MAX_SGES ||
-			nb_dst > DW_EDMA_MAX_SGES || src == NULL || dst == NULL))
+	if (unlikely(nb_src == 0 || nb_dst == 0 || nb_src > ch->max_sges ||
+			nb_dst > ch->max_sges || src == NULL || dst == NULL))
 		return -EINVAL;
 	for (i = 0; i < nb_src; i++) {
 		if (src[i].length == 0)
@@ -140,10 +152,10 @@ dw_edma_copy_sg(void *priv, uint16_t vchan, const struct rte_dma_sge *src,
 		if (b == 0 && ++di < nb_dst)
 			b = dst[di].length;
 	}
-	/* more elements than the ring holds: it will never fit */
-	if (unlikely(nel > ch->nb_desc))
+	/* more elements than an empty ring holds: it will never fit */
+	if (unlikely(nel > ch->nb_slots - 1 - ch->wb_reserve))
 		return -EINVAL;
-	if (unlikely(chan_free(ch) < nel))
+	if (unlikely(ring_free(ch) < nel || jobs_free(ch) == 0))
 		return -ENOSPC;
 	if (ch->dir == RTE_DMA_DIR_MEM_TO_MEM) {
 		/* check every address before anything is written */
@@ -157,14 +169,14 @@ dw_edma_copy_sg(void *priv, uint16_t vchan, const struct rte_dma_sge *src,
 				return -EINVAL;
 	}
 
-	id = job_begin(ch, nel, flags);
+	id = job_begin(ch, flags);
 	si = 0;
 	di = 0;
 	for (k = 0; k < nel; k++) {
 		uint32_t m = RTE_MIN(src[si].length - so, dst[di].length - doff);
 		uint64_t sar, dar;
 		bool last = k == nel - 1;
-		bool irq = last && ((flags & RTE_DMA_OP_FLAG_SUBMIT) || chan_free(ch) == 0);
+		bool irq = last && ch->cpl != DW_CPL_WB && (flags & RTE_DMA_OP_FLAG_SUBMIT);
 
 		/* cannot fail: the addresses were checked above */
 		(void)chan_addrs(ch, src[si].addr + so, dst[di].addr + doff, &sar, &dar);
@@ -211,8 +223,8 @@ jobs_collect(struct dw_edma_chan *ch, uint16_t nb_cpls, uint16_t *last_idx,
 {
 	uint16_t n = 0;
 
-	if (ch->started && (ch->rep_job != ch->next_job || unlikely(ch->dev_err)))
-		dw_edma_chan_poll(ch, false);
+	if (ch->started && (ch->hw_done != ch->sub_head || unlikely(ch->dev_err)))
+		chan_poll(ch);
 	while (n < nb_cpls && ch->rep_job != ch->next_job) {
 		struct dw_edma_job *j = &ch->jobs[ch->rep_job & ch->job_mask];
 
@@ -228,7 +240,6 @@ jobs_collect(struct dw_edma_chan *ch, uint16_t nb_cpls, uint16_t *last_idx,
 		}
 		if (status != NULL)
 			status[n] = (enum rte_dma_status_code)j->status;
-		ch->slots_used -= j->nslots;
 		ch->rep_job++;
 		n++;
 	}
@@ -291,7 +302,7 @@ dw_edma_info_get(const struct rte_dma_dev *dev, struct rte_dma_info *info,
 	info->max_vchans = 1;
 	info->max_desc = ch->max_desc;
 	info->min_desc = 1;
-	info->max_sges = DW_EDMA_MAX_SGES;
+	info->max_sges = ch->max_sges;
 	return 0;
 }
 
@@ -317,6 +328,7 @@ dw_edma_configure(struct rte_dma_dev *dev, const struct rte_dma_conf *conf,
 static void
 chan_free_rings(struct dw_edma_chan *ch)
 {
+	dw_edma_chan_cpl_free(ch);
 	rte_free(ch->slots);
 	rte_free(ch->jobs);
 	rte_free(ch->replay);
@@ -340,8 +352,8 @@ dw_edma_vchan_setup(struct rte_dma_dev *dev, uint16_t vchan,
 		return -EPERM;
 	if (conf->nb_desc == 0 || conf->nb_desc > ch->max_desc) {
 		DW_LOG(ERR, "%s: nb_desc %u does not fit: the descriptor window (%u "
-			"bytes) holds at most %u",
-			name, conf->nb_desc, ch->desc_size, ch->max_desc);
+			"bytes, %u elements) takes at most %u jobs",
+			name, conf->nb_desc, ch->desc_size, ch->nb_slots, ch->max_desc);
 		return -EINVAL;
 	}
 	switch (conf->direction) {
@@ -362,9 +374,9 @@ dw_edma_vchan_setup(struct rte_dma_dev *dev, uint16_t vchan,
 	}
 	chan_free_rings(ch);
 	njobs = rte_align32pow2(conf->nb_desc + 1u);
-	ch->slots = rte_zmalloc_socket(NULL, sizeof(*ch->slots) * (conf->nb_desc + 1u),
+	ch->slots = rte_zmalloc_socket(NULL, sizeof(*ch->slots) * ch->nb_slots,
 		RTE_CACHE_LINE_SIZE, dev->device->numa_node);
-	ch->replay = rte_zmalloc_socket(NULL, sizeof(*ch->slots) * (conf->nb_desc + 1u),
+	ch->replay = rte_zmalloc_socket(NULL, sizeof(*ch->slots) * ch->nb_slots,
 		RTE_CACHE_LINE_SIZE, dev->device->numa_node);
 	ch->jobs = rte_zmalloc_socket(NULL, njobs * sizeof(*ch->jobs), RTE_CACHE_LINE_SIZE,
 		dev->device->numa_node);
@@ -375,7 +387,6 @@ dw_edma_vchan_setup(struct rte_dma_dev *dev, uint16_t vchan,
 	}
 	ch->job_mask = njobs - 1;
 	ch->nb_desc = conf->nb_desc;
-	ch->nb_slots = conf->nb_desc + 1;
 	ch->dir = conf->direction;
 	ch->configured = true;
 	return 0;
@@ -406,7 +417,6 @@ chan_reset_jobs(struct dw_edma_chan *ch)
 	}
 	ch->next_job = 0;
 	ch->rep_job = 0;
-	ch->slots_used = 0;
 	ch->dev_err = false;
 	ch->meta_changed = false;
 }
@@ -424,9 +434,6 @@ chan_halt_wait(struct dw_edma_chan *ch)
 	uint64_t end = rte_get_timer_cycles() + hz * DW_EDMA_HALT_WAIT_MS / 1000;
 	bool stop_sent = false;
 
-	/* a status read may predate the last doorbell (simulation only) */
-	while (rte_get_timer_cycles() - ch->last_doorbell < ch->settle_cycles)
-		rte_delay_us_block(100);
 	for (;;) {
 		enum dw_edma_hw_state st = chan_ops(ch)->state(ch);
 
@@ -467,7 +474,13 @@ dw_edma_start(struct rte_dma_dev *dev)
 	if (rc != 0)
 		return rc;
 	chan_reset_jobs(ch);
+	rc = dw_edma_chan_cpl_setup(ch);
+	if (rc != 0)
+		return rc;
 	chan_ops(ch)->quiesce(ch);
+	rc = dw_edma_chan_wait_abort_clear(ch, DW_EDMA_CLEAR_WAIT_MS);
+	if (rc != 0)
+		return rc;
 	dw_edma_chan_reprogram(ch);
 	ch->started = true;
 	return 0;
@@ -496,7 +509,7 @@ dw_edma_stop(struct rte_dma_dev *dev)
 			ch->batch_jobs);
 	while (!ch->dev_err && ch->hw_done != ch->sub_head &&
 			rte_get_timer_cycles() < end) {
-		dw_edma_chan_poll(ch, true);
+		chan_poll(ch);
 		rte_pause();
 	}
 	if (!ch->dev_err) {
@@ -576,7 +589,9 @@ dw_edma_vchan_status(const struct rte_dma_dev *dev, uint16_t vchan,
 		/* slow path: also look at READY, which completed() does rarely */
 		if (!ch->dev_err && !dw_edma_meta_ready(ch))
 			dw_edma_chan_err_enter(ch, "READY dropped", 0);
-		dw_edma_chan_poll(ch, true);
+		/* the poll completed() does: a stalled channel is looked at as there */
+		if (ch->dev_err || ch->hw_done != ch->sub_head)
+			chan_poll(ch);
 	}
 	if (ch->dev_err)
 		*status = RTE_DMA_VCHAN_HALTED_ERROR;
@@ -596,22 +611,26 @@ dw_edma_dump(const struct rte_dma_dev *dev, FILE *f)
 	fprintf(f, "dw_edma channel %s%u of %s (%s)\n", ch->rd ? "rd" : "wr", ch->hw_ch,
 		ch->fn->name, chan_ops(ch)->name);
 	dw_edma_meta_dump(ch->fn, f);
-	fprintf(f, "  descriptor window: %u bytes at EP 0x%" PRIx64 ", max_desc %u\n",
-		ch->desc_size, ch->desc_addr, ch->max_desc);
+	fprintf(f, "  descriptor window: %u bytes at EP 0x%" PRIx64 ", %u ring slots, "
+		"max_desc %u, max_sges %u\n",
+		ch->desc_size, ch->desc_addr, ch->nb_slots, ch->max_desc, ch->max_sges);
 	fprintf(f, "  ring: nb_desc %u head %u hw_done %u released-to %u cb %u batch %s "
 		"(%u jobs)\n",
 		ch->nb_desc, ch->head, ch->hw_done, ch->sub_head, ch->cb,
 		ch->batch_open ? "open" : "closed", ch->batch_jobs);
-	fprintf(f, "  jobs: next id %u oldest uncollected %u slots in use %u%s\n",
-		ch->next_job, ch->rep_job, ch->slots_used,
-		ch->dev_err ? " DEVICE ERROR STATE" : "");
-	fprintf(f, "  status settle time %u us, doorbell retries since progress %u\n",
-		ch->fn->status_settle_us, ch->noprog_retries);
+	fprintf(f, "  jobs: next id %u oldest uncollected %u%s\n",
+		ch->next_job, ch->rep_job, ch->dev_err ? " DEVICE ERROR STATE" : "");
+	fprintf(f, "  completion: %s, word at IOVA 0x%" PRIx64 " (last code 0x%08x); "
+		"stall_us %u, doorbell retries since progress %u\n",
+		ch->cpl == DW_CPL_WB ? "write-back" : ch->cpl == DW_CPL_IMWR ? "IMWr" :
+		"LLP reads", (uint64_t)ch->cpl_iova, ch->wb_last, ch->fn->opts.stall_us,
+		ch->noprog_retries);
 	fprintf(f, "  counters: enqueued %" PRIu64 " completed %" PRIu64 " failed %" PRIu64
 		" doorbells %" PRIu64 " (retries %" PRIu64 ") mmio reads %" PRIu64
-		" writes %" PRIu64 " ring resets %" PRIu64 "\n",
+		" stores %" PRIu64 " stall checks %" PRIu64 " ring resets %" PRIu64 "\n",
 		c->jobs_enqueued, c->jobs_completed, c->jobs_failed, c->doorbells,
-		c->doorbell_retries, c->mmio_reads, c->mmio_writes, c->ring_resets);
+		c->doorbell_retries, c->mmio_reads, c->mmio_writes, c->stall_checks,
+		c->ring_resets);
 	if (!ch->dev_err) {
 		/* register reads here are diagnostics: keep them off the counters */
 		struct rte_pmd_dw_edma_counters save = ch->cnt;

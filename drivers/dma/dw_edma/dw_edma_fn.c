@@ -137,7 +137,7 @@ dw_edma_chan_of(int16_t dev_id)
  * Devargs.
  */
 static const char *const dw_devarg_keys[] = {
-	"ready_timeout_ms", "m2m_base", NULL,
+	"ready_timeout_ms", "m2m_base", "completion", "stall_us", "stall_fail_ms", NULL,
 };
 
 bool
@@ -165,18 +165,41 @@ opts_parse_kv(struct dw_edma_opts *o, const char *key, const char *value, const 
 		DW_LOG(ERR, "%s: devarg %s needs a value", where, key);
 		return -EINVAL;
 	}
+	if (strcmp(key, "completion") == 0) {
+		if (strcmp(value, "auto") == 0) {
+			o->cpl = DW_CPL_OPT_AUTO;
+		} else if (strcmp(value, "llp") == 0) {
+			o->cpl = DW_CPL_OPT_LLP;
+		} else if (strcmp(value, "imwr") == 0) {
+			o->cpl = DW_CPL_OPT_IMWR;
+		} else {
+			DW_LOG(ERR, "%s: devarg completion=%s: expected auto, llp or imwr",
+				where, value);
+			return -EINVAL;
+		}
+		return 0;
+	}
 	errno = 0;
 	v = strtoull(value, &end, 0);
 	if (errno != 0 || end == value || *end != '\0' || value[0] == '-') {
 		DW_LOG(ERR, "%s: devarg %s=%s is not a number", where, key, value);
 		return -EINVAL;
 	}
-	if (strcmp(key, "ready_timeout_ms") == 0) {
+	if (strcmp(key, "ready_timeout_ms") == 0 || strcmp(key, "stall_fail_ms") == 0) {
 		if (v > 3600000) {
-			DW_LOG(ERR, "%s: devarg ready_timeout_ms=%s above 3600000", where, value);
+			DW_LOG(ERR, "%s: devarg %s=%s above 3600000", where, key, value);
 			return -EINVAL;
 		}
-		o->ready_timeout_ms = v;
+		if (key[0] == 'r')
+			o->ready_timeout_ms = v;
+		else
+			o->stall_fail_ms = v;
+	} else if (strcmp(key, "stall_us") == 0) {
+		if (v == 0 || v > 10000000) {
+			DW_LOG(ERR, "%s: devarg stall_us=%s not in 1..10000000", where, value);
+			return -EINVAL;
+		}
+		o->stall_us = v;
 	} else {
 		o->m2m_base = v;
 		o->has_m2m = true;
@@ -259,12 +282,17 @@ chan_create(struct dw_edma_fn *fn, struct rte_device *rdev, bool rd, unsigned in
 	ch->desc = fn->bars[mc->desc_bar].addr + mc->desc_off;
 	ch->desc_size = mc->desc_size;
 	ch->desc_addr = mc->desc_addr;
-	slots = mc->desc_size / DW_LL_SLOT_SIZE;
-	/* one slot for the link, one always free; ids are 16-bit */
-	ch->max_desc = (uint16_t)RTE_MIN(slots - 2, (uint32_t)UINT16_MAX - 1);
+	/* one slot for the link; job ids are 16-bit */
+	slots = RTE_MIN(mc->desc_size / DW_LL_SLOT_SIZE, (uint32_t)UINT16_MAX);
+	ch->nb_slots = slots - 1;
+	/* one slot always free, one for the write-back of the open batch */
+	ch->max_desc = ch->nb_slots - 2;
+	/* the largest copy_sg (2 * max_sges - 1 elements) fits an empty ring */
+	ch->max_sges = RTE_MIN((uint32_t)DW_EDMA_MAX_SGES, (ch->nb_slots - 1u) / 2);
 	ch->dev_id = dev->data->dev_id;
 	ch->m2m_base = fn->opts.m2m_base;
-	ch->settle_cycles = rte_get_timer_hz() * fn->status_settle_us / 1000000;
+	ch->stall_cycles = rte_get_timer_hz() * fn->opts.stall_us / 1000000;
+	ch->fail_cycles = rte_get_timer_hz() * fn->opts.stall_fail_ms / 1000;
 	/* the doorbell write of the fast path, resolved once */
 	if (fn->backend == DW_BACKEND_HDMA) {
 		ch->db_reg = ch->regs + DW_HDMA_DOORBELL;
@@ -374,10 +402,11 @@ dw_edma_fn_attach_io(const struct dw_edma_fn_desc *d,
 	if (fn == NULL)
 		return -ENOMEM;
 	fn->opts.ready_timeout_ms = DW_EDMA_READY_TIMEOUT_MS;
+	fn->opts.stall_us = DW_EDMA_STALL_US;
+	fn->opts.stall_fail_ms = DW_EDMA_STALL_FAIL_MS;
 	fn->opts.m2m_base = d->m2m_base;
 	fn->opts.has_m2m = d->has_m2m;
 	fn->func_num = d->func_num;
-	fn->status_settle_us = d->status_settle_us;
 	rc = opts_parse(&fn->opts, d->devargs, d->name);
 	if (rc != 0)
 		goto fail;

@@ -21,11 +21,36 @@ hdma_reg_need(bool rd, unsigned int hw_ch)
 	return DW_HDMA_REG_MIN_SIZE(rd, hw_ch);
 }
 
+/*
+ * IMWr completion: STOP, ABORT and watermark IMWrs all go to the channel's
+ * host word (its IOMMU mapping is what completion relies on), the data
+ * non-zero. Addresses before the remote enables (spec E.2).
+ */
+static void
+hdma_imwr_setup(struct dw_edma_chan *ch)
+{
+	uint32_t lo = (uint32_t)ch->cpl_iova, hi = (uint32_t)(ch->cpl_iova >> 32);
+
+	dw_ch_wr(ch, DW_HDMA_MSI_STOP_LO, lo);
+	dw_ch_wr(ch, DW_HDMA_MSI_STOP_HI, hi);
+	dw_ch_wr(ch, DW_HDMA_MSI_WM_LO, lo);
+	dw_ch_wr(ch, DW_HDMA_MSI_WM_HI, hi);
+	dw_ch_wr(ch, DW_HDMA_MSI_ABORT_LO, lo);
+	dw_ch_wr(ch, DW_HDMA_MSI_ABORT_HI, hi);
+	dw_ch_wr(ch, DW_HDMA_MSI_MSGDATA, 1);
+}
+
 static void
 hdma_enable(struct dw_edma_chan *ch)
 {
+	uint32_t setup = HDMA_INT_SETUP;
+
 	dw_ch_wr(ch, DW_HDMA_CH_EN, 1);
-	dw_ch_wr(ch, DW_HDMA_INT_SETUP, HDMA_INT_SETUP);
+	if (ch->cpl == DW_CPL_IMWR) {
+		hdma_imwr_setup(ch);
+		setup |= DW_HDMA_SETUP_RSIE | DW_HDMA_SETUP_RAIE;
+	}
+	dw_ch_wr(ch, DW_HDMA_INT_SETUP, setup);
 	dw_ch_wr(ch, DW_HDMA_FUNC_NUM, ch->fn->func_num);
 	dw_ch_wr(ch, DW_HDMA_CONTROL1, DW_HDMA_CTL1_LLEN);
 	dw_ch_wr(ch, DW_HDMA_LLP_LO, (uint32_t)ch->desc_addr);

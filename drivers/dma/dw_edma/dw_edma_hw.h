@@ -69,6 +69,8 @@
 
 /* ---- Linked-list elements (spec C.4, C.5, D.2) ---- */
 #define DW_LL_SLOT_SIZE			24u
+/* Smallest descriptor window: data, write-back, one free slot, the link. */
+#define DW_EDMA_MIN_DESC_SIZE		(4 * DW_LL_SLOT_SIZE)
 #define DW_LL_OFF_CTRL			0x00
 #define DW_LL_OFF_SIZE			0x04
 #define DW_LL_OFF_SAR_LO		0x08
@@ -150,6 +152,13 @@
 #define DW_HDMA_INT_STAT		0x84
 #define DW_HDMA_INT_SETUP		0x88
 #define DW_HDMA_INT_CLEAR		0x8c
+#define DW_HDMA_MSI_STOP_LO		0x90
+#define DW_HDMA_MSI_STOP_HI		0x94
+#define DW_HDMA_MSI_WM_LO		0x98
+#define DW_HDMA_MSI_WM_HI		0x9c
+#define DW_HDMA_MSI_ABORT_LO		0xa0
+#define DW_HDMA_MSI_ABORT_HI		0xa4
+#define DW_HDMA_MSI_MSGDATA		0xa8
 #define DW_HDMA_BLOCK_LEN		0xac
 
 #define DW_HDMA_DB_START		(1u << 0)

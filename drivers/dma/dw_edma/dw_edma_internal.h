@@ -42,14 +42,18 @@ extern int dw_edma_logtype;
 /* Longest job accepted: the element size field is 32-bit. */
 #define DW_EDMA_MAX_LEN			UINT32_MAX
 #define DW_EDMA_MAX_SGES		64
-/* While waiting for work, every Nth status probe reads READY instead. */
-#define DW_EDMA_READY_PROBE_EVERY	64
 /* In the device-error state, READY is re-read at most every this many us. */
 #define DW_EDMA_ERR_PROBE_US		1000
-/* Doorbell retries without LLP progress before the job in front fails. */
-#define DW_EDMA_MAX_DB_RETRIES		64
+/* No progress this long (devarg stall_us): read the channel's registers. */
+#define DW_EDMA_STALL_US		100
+/* A stopped channel refusing to restart this long fails its job (stall_fail_ms). */
+#define DW_EDMA_STALL_FAIL_MS		1000
+/* Consecutive aborts of write-back elements before falling back to LLP. */
+#define DW_EDMA_WB_MAX_FAULTS		3
 /* stop(): how long to wait for jobs in flight. */
 #define DW_EDMA_STOP_WAIT_MS		100
+/* start(): how long an ABORT we cleared may still read set. */
+#define DW_EDMA_CLEAR_WAIT_MS		1000
 /* stop()/start(): how long to wait for the channel to leave "running". */
 #define DW_EDMA_HALT_WAIT_MS		100
 
@@ -141,11 +145,21 @@ struct dw_edma_meta {
 	struct dw_edma_meta_ch rd[DW_META_MAX_CH];
 };
 
+/* Completion mode asked for with the completion= devarg. */
+enum dw_edma_cpl_opt {
+	DW_CPL_OPT_AUTO = 0,  /* write-back where the function allows it, else LLP */
+	DW_CPL_OPT_LLP,       /* LLP register reads only */
+	DW_CPL_OPT_IMWR,      /* auto, with IMWr for read channels without write-back */
+};
+
 /* Probe-time options. */
 struct dw_edma_opts {
 	uint32_t ready_timeout_ms;
 	uint64_t m2m_base;
 	bool has_m2m;
+	enum dw_edma_cpl_opt cpl;
+	uint32_t stall_us;
+	uint32_t stall_fail_ms;
 };
 
 /*
@@ -162,8 +176,6 @@ struct dw_edma_fn {
 	struct dw_edma_meta meta;
 	struct dw_edma_opts opts;
 	uint8_t func_num;
-	/* status reads may predate a doorbell this long (0: silicon) */
-	uint32_t status_settle_us;
 	enum dw_edma_backend backend;
 	uint8_t *reg;                 /* register window base */
 	rte_spinlock_t lock;          /* per-direction RMW registers, CTRL word */
@@ -205,6 +217,7 @@ struct dw_edma_slot {
 	uint16_t job;         /* job id the slot belongs to */
 	uint8_t last;         /* last slot of its job */
 	uint8_t irq;          /* written with the interrupt flag */
+	uint8_t wb;           /* a write-back element, not part of a job */
 };
 
 /* Per-job state, indexed by job id & job_mask. */
@@ -214,8 +227,23 @@ enum {
 
 struct dw_edma_job {
 	uint16_t status;      /* DW_JOB_PENDING or rte_dma_status_code */
-	uint16_t nslots;      /* slots the job uses */
 	uint8_t fence;        /* enqueued with RTE_DMA_OP_FLAG_FENCE */
+};
+
+/* How completed() learns how far the engine got. */
+enum dw_edma_cpl {
+	/*
+	 * After each batch one more element copies a code naming its own
+	 * ring slot into a word in host memory; polling reads that word.
+	 */
+	DW_CPL_WB = 0,
+	/*
+	 * HDMA native only (devarg): the last element of a batch asks for an
+	 * IMWr into a host word; a set word triggers one LLP read.
+	 */
+	DW_CPL_IMWR,
+	/* LLP register reads, paced by the expected completion time. */
+	DW_CPL_LLP,
 };
 
 /*
@@ -233,26 +261,32 @@ struct dw_edma_chan {
 	uint32_t desc_size;
 	uint64_t desc_addr;           /* endpoint-local LL base */
 	uint16_t max_desc;
+	uint16_t max_sges;
 	int16_t dev_id;
 
 	/* configuration */
-	uint16_t nb_desc;
+	uint16_t nb_desc;             /* jobs outstanding at most */
 	enum rte_dma_direction dir;
 	bool configured;
 	bool started;
 
-	/* ring (one slot always free, link element at index nb_slots) */
-	uint16_t nb_slots;            /* data slots = nb_desc + 1 */
+	/*
+	 * Ring: the whole descriptor window, nb_slots data slots then the
+	 * permanent link element; one slot always free, and one kept for the
+	 * write-back element of the open batch.
+	 */
+	uint16_t nb_slots;
 	uint16_t head;                /* next slot to write */
 	uint16_t hw_done;             /* first slot the engine has not done */
 	uint16_t sub_head;            /* first slot not released to the engine */
 	uint8_t cb;                   /* cycle bit of the current lap */
+	uint8_t wb_reserve;           /* slots kept for the open batch's write-back */
 	uint16_t batch_first;         /* first slot of the unsubmitted batch */
 	uint32_t batch_ctrl;          /* its held-back control word */
 	bool batch_open;              /* elements written since last submit */
 	uint16_t batch_jobs;          /* jobs in the unsubmitted batch */
 	uint16_t batch_last;          /* last slot written */
-	uint16_t slots_used;          /* slots of jobs not yet reported */
+	uint64_t batch_bytes;         /* payload bytes of the open batch */
 	struct dw_edma_slot *slots;
 	struct dw_edma_slot *replay;  /* scratch for abort recovery */
 
@@ -262,13 +296,36 @@ struct dw_edma_chan {
 	uint16_t job_mask;
 	struct dw_edma_job *jobs;
 
-	/* completion probing */
-	bool last_no_progress;
-	bool stall_seen;              /* last status probe: not running, no progress */
-	uint32_t idle_probes;
+	/* completion */
+	enum dw_edma_cpl cpl;
+	volatile uint32_t *cpl_word;  /* host word the device writes */
+	rte_iova_t cpl_iova;
+	uint32_t wb_last;             /* code last read from cpl_word */
+	uint32_t *wb_codes;           /* read channels: host copy of the slot codes */
+	rte_iova_t wb_codes_iova;
+	uint8_t wb_faults;            /* consecutive aborts of write-back elements */
+	/* LLP pacing (DW_CPL_LLP): expected cycles per weighted byte, Q8 */
+	uint64_t est_q8;
+	uint64_t rel_tsc;             /* release time of the oldest open batch */
+	uint64_t rel_weight;          /* its weighted bytes */
+	uint64_t next_llp;            /* TSC before which LLP is not read */
+
+	/* stall diagnosis */
+	uint32_t idle_polls;          /* polls without progress */
+	uint64_t stall_t0;            /* TSC when no-progress was first timed, 0: not */
+	uint64_t stall_cycles;        /* no progress this long: read the registers */
+	uint64_t fail_cycles;         /* restart refused this long: fail the job */
+	uint64_t retry_t0;            /* TSC of the first re-ring of an episode, 0: none */
 	uint16_t noprog_retries;      /* doorbell retries since the last progress */
-	uint64_t last_doorbell;       /* TSC of the last doorbell or reprogramming */
-	uint64_t settle_cycles;       /* fn->status_settle_us in TSC cycles */
+	/*
+	 * An abort was decoded and cleared, but ABORT still read set: the
+	 * device has not acted on the clear yet. The recovery (fresh ring,
+	 * replay, doorbell) waits until it reads clear, so that a later ABORT
+	 * is always a new one; meanwhile no doorbell is rung.
+	 */
+	bool recover_pending;
+	uint16_t pend_f;              /* where the engine halted */
+	enum rte_dma_status_code pend_sc;
 	bool dev_err;                 /* link lost / READY dropped */
 	bool meta_changed;            /* metadata differs after READY came back */
 	uint64_t err_next_probe;      /* TSC of the next READY probe */
@@ -304,6 +361,14 @@ dw_wr32_relaxed(struct dw_edma_chan *ch, void *addr, uint32_t v)
 {
 	ch->cnt.mmio_writes++;
 	rte_write32_relaxed(v, addr);
+}
+
+/* One uncached 64-bit store: the element's SAR or DAR (Linux uses writeq). */
+static inline void
+dw_wr64_relaxed(struct dw_edma_chan *ch, void *addr, uint64_t v)
+{
+	ch->cnt.mmio_writes++;
+	rte_write64_relaxed(v, addr);
 }
 
 static inline uint32_t
@@ -363,11 +428,15 @@ int dw_edma_fn_attach_io(const struct dw_edma_fn_desc *d,
 			void *arg), void *io_arg);
 
 /* ---- channel progress and recovery (dw_edma_chan.c) ---- */
-void dw_edma_chan_poll(struct dw_edma_chan *ch, bool full);
+void dw_edma_chan_poll_slow(struct dw_edma_chan *ch);
+void dw_edma_chan_diagnose(struct dw_edma_chan *ch, bool full);
 int dw_edma_chan_progress(struct dw_edma_chan *ch);
 void dw_edma_chan_reprogram(struct dw_edma_chan *ch);
+int dw_edma_chan_cpl_setup(struct dw_edma_chan *ch);
+void dw_edma_chan_cpl_free(struct dw_edma_chan *ch);
 void dw_edma_chan_err_enter(struct dw_edma_chan *ch, const char *why,
 		uint32_t val);
+int dw_edma_chan_wait_abort_clear(struct dw_edma_chan *ch, unsigned int ms);
 void dw_edma_jobs_fail_pending(struct dw_edma_chan *ch,
 		enum rte_dma_status_code sc);
 

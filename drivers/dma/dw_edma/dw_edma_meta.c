@@ -171,18 +171,20 @@ meta_parse_ch(struct dw_edma_fn *fn, struct dw_edma_meta *m, bool rd,
 			fn->name, dn, idx, c->desc_off, c->desc_size, c->desc_bar, blen);
 		return -EINVAL;
 	}
-	if ((c->desc_off & 3) != 0 || (c->desc_addr & 3) != 0) {
-		DW_LOG(ERR, "%s: %s entry %u descriptor window offset 0x%" PRIx64 " / "
-			"DESC_ADDR 0x%" PRIx64 " not 4-byte aligned",
+	/* elements are written with 64-bit stores, fetched as 32-bit words */
+	if ((c->desc_off & 7) != 0 || (c->desc_addr & 3) != 0) {
+		DW_LOG(ERR, "%s: %s entry %u descriptor window offset 0x%" PRIx64 " not "
+			"8-byte or DESC_ADDR 0x%" PRIx64 " not 4-byte aligned",
 			fn->name, dn, idx, c->desc_off, c->desc_addr);
 		return -EINVAL;
 	}
 	if (meta_window_mapped(fn, rd ? "read descriptor window" : "write descriptor window",
 			c->desc_bar, c->desc_off, c->desc_size) != 0)
 		return -ENOTSUP;
-	if (c->desc_size < 3 * DW_LL_SLOT_SIZE) {
-		DW_LOG(ERR, "%s: %s entry %u DESC_SIZE 0x%x holds fewer than 3 elements",
-			fn->name, dn, idx, c->desc_size);
+	if (c->desc_size < DW_EDMA_MIN_DESC_SIZE) {
+		DW_LOG(ERR, "%s: %s entry %u DESC_SIZE 0x%x holds fewer than %u elements "
+			"(a data element, its write-back, one free slot and the link)",
+			fn->name, dn, idx, c->desc_size, DW_EDMA_MIN_DESC_SIZE / DW_LL_SLOT_SIZE);
 		return -EINVAL;
 	}
 	/*

@@ -170,4 +170,5 @@ static struct rte_pci_driver dw_edma_pci_drv = {
 RTE_PMD_REGISTER_PCI(dma_dw_edma, dw_edma_pci_drv);
 RTE_PMD_REGISTER_PCI_TABLE(dma_dw_edma, dw_edma_pci_ids);
 RTE_PMD_REGISTER_KMOD_DEP(dma_dw_edma, "vfio-pci");
-RTE_PMD_REGISTER_PARAM_STRING(dma_dw_edma, "ready_timeout_ms=<ms> m2m_base=<ep address>");
+RTE_PMD_REGISTER_PARAM_STRING(dma_dw_edma, "ready_timeout_ms=<ms> m2m_base=<ep address> "
+	"completion=auto|llp|imwr stall_us=<us> stall_fail_ms=<ms>");

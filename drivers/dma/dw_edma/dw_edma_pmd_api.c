@@ -27,6 +27,8 @@ rte_pmd_dw_edma_chan_info_get(int16_t dev_id, struct rte_pmd_dw_edma_chan_info *
 	info->map_format = ch->fn->meta.map_format;
 	info->func_num = ch->fn->func_num;
 	info->max_desc = ch->max_desc;
+	info->ring_slots = ch->nb_slots;
+	info->completion = (enum rte_pmd_dw_edma_completion)ch->cpl;
 	info->m2m_base = ch->fn->opts.has_m2m ? ch->fn->opts.m2m_base : 0;
 	return 0;
 }

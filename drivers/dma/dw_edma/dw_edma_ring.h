@@ -6,16 +6,19 @@
 #define DW_EDMA_RING_H
 
 /*
- * Ring primitives shared by the fast path (enqueue, submit) and the channel
- * poller (replay after an abort, re-ringing a missed doorbell). The ring is
- * the channel's descriptor window (spec C.6 "circular ring"): nb_desc + 1
- * data slots, one always free, then a permanent link element back to
- * DESC_ADDR. Inline: they run per element.
+ * Ring primitives shared by the fast path (enqueue, submit, completion
+ * polling) and the channel poller (replay after an abort, re-ringing a
+ * missed doorbell). The ring is the channel's whole descriptor window
+ * (spec C.6 "circular ring"): nb_slots data slots, one always free, then a
+ * permanent link element back to DESC_ADDR. Inline: they run per element.
  */
 
 #include <rte_cycles.h>
 
 #include "dw_edma_internal.h"
+
+/* LLP pacing: per-element overhead in byte equivalents. */
+#define DW_LLP_ELEM_WEIGHT	64
 
 static inline uint8_t *
 slot_ptr(const struct dw_edma_chan *ch, uint16_t idx)
@@ -29,6 +32,34 @@ ring_dist(const struct dw_edma_chan *ch, uint16_t from, uint16_t to)
 	return to >= from ? to - from : to + ch->nb_slots - from;
 }
 
+/* Slots the engine may still need: released or written, not known done. */
+static inline uint16_t
+ring_busy(const struct dw_edma_chan *ch)
+{
+	return ring_dist(ch, ch->hw_done, ch->head);
+}
+
+/* Data slots free for new elements, the open batch's write-back kept aside. */
+static inline uint16_t
+ring_free(const struct dw_edma_chan *ch)
+{
+	int free = (int)ch->nb_slots - 1 - ring_busy(ch) - ch->wb_reserve;
+
+	return free > 0 ? (uint16_t)free : 0;
+}
+
+/*
+ * The code a write-back element delivers for slot idx: the endpoint-local
+ * address of the element's own SAR field, unique per slot. A write channel
+ * copies exactly that word of the element; a read channel copies it from a
+ * host table. The ring never crosses 4 GiB, so the low 32 bits suffice.
+ */
+static inline uint32_t
+wb_code(const struct dw_edma_chan *ch, uint16_t idx)
+{
+	return (uint32_t)ch->desc_addr + (uint32_t)idx * DW_LL_SLOT_SIZE + DW_LL_OFF_SAR_LO;
+}
+
 static inline void
 ring_write_link(struct dw_edma_chan *ch)
 {
@@ -38,21 +69,31 @@ ring_write_link(struct dw_edma_chan *ch)
 	dw_wr32(ch, el + DW_LL_OFF_CTRL, DW_LL_LLP | DW_LL_TCB | (ch->cb ? 0 : DW_LL_CB));
 }
 
-/* Zero the data slots, write the link element, start a lap with cb = 1. */
+/*
+ * Interrupt flags of an element that reports progress: LIE (HDMA: LWIE) so
+ * that LLP and the status latch there; with IMWr completion also RIE
+ * (HDMA: RWIE), which sends the IMWr to the channel's host word.
+ */
+static inline uint32_t
+irq_flags(const struct dw_edma_chan *ch)
+{
+	return DW_LL_LIE | (ch->cpl == DW_CPL_IMWR ? DW_LL_RIE : 0);
+}
 
-/* Data element control word: the lap's cycle bit, LIE (HDMA: LWIE) if flagged. */
+/* Data element control word: the lap's cycle bit, the flags above if asked. */
 static inline uint32_t
 slot_ctrl(const struct dw_edma_chan *ch, bool irq)
 {
-	return (ch->cb ? DW_LL_CB : 0) | (irq ? DW_LL_LIE : 0);
+	return (ch->cb ? DW_LL_CB : 0) | (irq ? irq_flags(ch) : 0);
 }
 
 /*
- * Write one data element at head. The first element of an unsubmitted batch
- * is written with its cycle bit inverted so the engine stops in front of it;
- * submit releases it with one control-word write. Later elements of the
- * batch need no barrier of their own: the engine cannot pass the held-back
- * head, and the release barrier orders all of them before it.
+ * Write one element at head: size, then SAR and DAR as 64-bit stores, the
+ * control word last. The first element of an unsubmitted batch is written
+ * with its cycle bit inverted so the engine stops in front of it; submit
+ * releases it with one control-word write. Later elements of the batch need
+ * no barrier of their own: the engine cannot pass the held-back head, and
+ * the release barrier orders all of them before it.
  */
 static inline void
 ring_put(struct dw_edma_chan *ch, uint64_t sar, uint64_t dar, uint32_t len,
@@ -68,10 +109,8 @@ ring_put(struct dw_edma_chan *ch, uint64_t sar, uint64_t dar, uint32_t len,
 		ring_write_link(ch);
 	ctrl = slot_ctrl(ch, irq);
 	dw_wr32_relaxed(ch, el + DW_LL_OFF_SIZE, len);
-	dw_wr32_relaxed(ch, el + DW_LL_OFF_SAR_LO, (uint32_t)sar);
-	dw_wr32_relaxed(ch, el + DW_LL_OFF_SAR_HI, (uint32_t)(sar >> 32));
-	dw_wr32_relaxed(ch, el + DW_LL_OFF_DAR_LO, (uint32_t)dar);
-	dw_wr32_relaxed(ch, el + DW_LL_OFF_DAR_HI, (uint32_t)(dar >> 32));
+	dw_wr64_relaxed(ch, el + DW_LL_OFF_SAR_LO, sar);
+	dw_wr64_relaxed(ch, el + DW_LL_OFF_DAR_LO, dar);
 	if (first) {
 		ch->batch_open = true;
 		ch->batch_first = idx;
@@ -87,7 +126,9 @@ ring_put(struct dw_edma_chan *ch, uint64_t sar, uint64_t dar, uint32_t len,
 	s->job = job;
 	s->last = last;
 	s->irq = irq;
+	s->wb = 0;
 	ch->batch_last = idx;
+	ch->batch_bytes += len;
 	if (++ch->head == ch->nb_slots) {
 		ch->head = 0;
 		ch->cb ^= 1;
@@ -95,14 +136,47 @@ ring_put(struct dw_edma_chan *ch, uint64_t sar, uint64_t dar, uint32_t len,
 }
 
 /*
- * Start the status settle window (see dw_edma_sim.c). Silicon has none
- * (settle_cycles 0), so it pays no timer read per doorbell.
+ * Close the open batch with its write-back element: it copies the slot's
+ * code into the host completion word. The engine runs elements in order and
+ * PCIe keeps the posted writes in order, so once the word shows this code
+ * every element before it has moved its data. LIE reports LLP there too.
  */
 static inline void
-chan_settle_start(struct dw_edma_chan *ch)
+ring_put_wb(struct dw_edma_chan *ch)
 {
-	if (ch->settle_cycles != 0)
-		ch->last_doorbell = rte_get_timer_cycles();
+	uint16_t idx = ch->head;
+	uint64_t sar, dar;
+
+	if (ch->rd) {
+		/* host table -> host word, out through the outbound window */
+		sar = ch->wb_codes_iova + (uint64_t)idx * sizeof(uint32_t);
+		dar = ch->m2m_base + ch->cpl_iova;
+	} else {
+		sar = ch->desc_addr + (uint64_t)idx * DW_LL_SLOT_SIZE + DW_LL_OFF_SAR_LO;
+		dar = ch->cpl_iova;
+	}
+	ring_put(ch, sar, dar, sizeof(uint32_t), 0, false, true);
+	ch->slots[idx].wb = 1;
+}
+
+/*
+ * LLP completion: account the batch in the pacing estimate. From an idle
+ * engine the batch starts the clock and the first LLP read is planned at
+ * three quarters of its expected duration.
+ */
+static inline void
+llp_pace_release(struct dw_edma_chan *ch)
+{
+	uint64_t weight = ch->batch_bytes + (uint64_t)DW_LLP_ELEM_WEIGHT *
+		(ring_dist(ch, ch->batch_first, ch->head));
+
+	if (ch->hw_done != ch->sub_head) {
+		ch->rel_weight += weight;
+		return;
+	}
+	ch->rel_tsc = rte_get_timer_cycles();
+	ch->rel_weight = weight;
+	ch->next_llp = ch->rel_tsc + ((ch->est_q8 * weight) >> 8) * 3 / 4;
 }
 
 static inline void
@@ -110,37 +184,121 @@ ring_doorbell(struct dw_edma_chan *ch)
 {
 	dw_wr32(ch, ch->db_reg, ch->db_val);
 	ch->cnt.doorbells++;
-	chan_settle_start(ch);
 }
 
-/* Release the open batch to the engine: flag its last element, release its
- * first, flush the posted LL writes with a read, ring once.
+/*
+ * Release the open batch to the engine: close it (write-back element, or
+ * the interrupt flag on its last element for LLP progress), release its
+ * first element, flush the posted LL writes with a read, ring once.
  */
 static inline void
 ring_release(struct dw_edma_chan *ch)
 {
-	struct dw_edma_slot *ls = &ch->slots[ch->batch_last];
-	uint8_t cb_last;
+	if (ch->cpl == DW_CPL_WB) {
+		ring_put_wb(ch);
+	} else {
+		struct dw_edma_slot *ls = &ch->slots[ch->batch_last];
+		uint32_t flags = irq_flags(ch);
 
-	if (!ls->irq) {
-		/* the last slot is just behind head: wrapping toggled cb */
-		cb_last = ch->head == 0 ? (uint8_t)!ch->cb : ch->cb;
-		ls->irq = 1;
-		if (ch->batch_last == ch->batch_first)
-			ch->batch_ctrl |= DW_LL_LIE;
-		else
-			dw_wr32_relaxed(ch, slot_ptr(ch, ch->batch_last) + DW_LL_OFF_CTRL,
-				(cb_last ? DW_LL_CB : 0) | DW_LL_LIE);
+		if (!ls->irq) {
+			/* the last slot is just behind head: wrapping toggled cb */
+			uint8_t cb_last = ch->head == 0 ? (uint8_t)!ch->cb : ch->cb;
+
+			ls->irq = 1;
+			if (ch->batch_last == ch->batch_first)
+				ch->batch_ctrl |= flags;
+			else
+				dw_wr32_relaxed(ch, slot_ptr(ch, ch->batch_last) +
+					DW_LL_OFF_CTRL, (cb_last ? DW_LL_CB : 0) | flags);
+		}
+		if (ch->cpl == DW_CPL_LLP)
+			llp_pace_release(ch);
 	}
+	ch->batch_bytes = 0;
 	rte_io_wmb();
 	dw_wr32_relaxed(ch, slot_ptr(ch, ch->batch_first) + DW_LL_OFF_CTRL, ch->batch_ctrl);
 	/* non-posted read: the LL writes have landed before the doorbell */
 	(void)dw_rd32(ch, slot_ptr(ch, ch->batch_first) + DW_LL_OFF_CTRL);
-	ring_doorbell(ch);
+	/* a halted channel awaiting recovery is rung by the recovery */
+	if (likely(!ch->recover_pending))
+		ring_doorbell(ch);
 	ch->sub_head = ch->head;
 	ch->batch_open = false;
 	ch->submitted_jobs += ch->batch_jobs;
 	ch->batch_jobs = 0;
+}
+
+/* Mark n slots from hw_done done: the jobs whose last slot they are succeed. */
+static inline void
+slots_done(struct dw_edma_chan *ch, uint16_t n)
+{
+	while (n-- > 0) {
+		struct dw_edma_slot *s = &ch->slots[ch->hw_done];
+
+		if (s->last) {
+			struct dw_edma_job *j = &ch->jobs[s->job & ch->job_mask];
+
+			if (j->status == DW_JOB_PENDING)
+				j->status = RTE_DMA_STATUS_SUCCESSFUL;
+		}
+		if (++ch->hw_done == ch->nb_slots)
+			ch->hw_done = 0;
+	}
+}
+
+/* Progress was seen: the stall clock and the retry episode start over. */
+static inline void
+chan_progressed(struct dw_edma_chan *ch)
+{
+	ch->idle_polls = 0;
+	ch->stall_t0 = 0;
+	ch->retry_t0 = 0;
+	ch->noprog_retries = 0;
+}
+
+/*
+ * Write-back completion: one load of host memory. A new code names the
+ * write-back slot the engine last finished; everything up to it is done.
+ * Returns true when it moved.
+ */
+static inline bool
+chan_poll_wb(struct dw_edma_chan *ch)
+{
+	uint32_t v = *ch->cpl_word;
+	uint32_t off = v - wb_code(ch, 0);
+	uint16_t idx, n;
+
+	if (likely(v == ch->wb_last))
+		return false;
+	/* the data the engine moved before the code is visible after it */
+	rte_io_rmb();
+	idx = (uint16_t)(off / DW_LL_SLOT_SIZE);
+	n = ring_dist(ch, ch->hw_done, idx) + 1;
+	/* a code outside the released write-backs is not believed */
+	if (unlikely(off % DW_LL_SLOT_SIZE != 0 || off / DW_LL_SLOT_SIZE >= ch->nb_slots ||
+			!ch->slots[idx].wb || n > ring_dist(ch, ch->hw_done, ch->sub_head)))
+		return false;
+	ch->wb_last = v;
+	ch->wb_faults = 0;
+	slots_done(ch, n);
+	chan_progressed(ch);
+	return true;
+}
+
+/*
+ * Learn how far the engine got, from completed() with work released.
+ * Write-back: host memory only; the registers are read only after no
+ * progress for stall_us (dw_edma_chan_poll_slow), checked every 16th
+ * fruitless poll so that the clock is not read on every call.
+ */
+static inline void
+chan_poll(struct dw_edma_chan *ch)
+{
+	if (likely(ch->cpl == DW_CPL_WB)) {
+		if (chan_poll_wb(ch) || (++ch->idle_polls & 15) != 0)
+			return;
+	}
+	dw_edma_chan_poll_slow(ch);
 }
 
 #endif /* DW_EDMA_RING_H */

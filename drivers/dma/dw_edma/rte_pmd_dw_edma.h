@@ -9,7 +9,8 @@
  * @file
  * What an application may need from the dw_edma dmadev PMD beyond the
  * rte_dma API: which endpoint channel a device is, and the fast-path cost
- * counters (doorbells and MMIO reads) that architecture decision 3 budgets.
+ * counters (MMIO reads, uncached stores, doorbells) from which the cost of
+ * a job on a PCIe link can be projected.
  */
 
 #include <stdint.h>
@@ -26,6 +27,16 @@ enum rte_pmd_dw_edma_dir {
 	RTE_PMD_DW_EDMA_DIR_RD = 1, /**< host to endpoint (MEM_TO_DEV) */
 };
 
+/** How a channel learns that jobs completed (see the driver guide). */
+enum rte_pmd_dw_edma_completion {
+	/** A write-back element per batch writes a word in host memory. */
+	RTE_PMD_DW_EDMA_CPL_WRITE_BACK = 0,
+	/** HDMA IMWr into a host word, then one LLP register read. */
+	RTE_PMD_DW_EDMA_CPL_IMWR = 1,
+	/** LLP register reads, paced by the expected completion time. */
+	RTE_PMD_DW_EDMA_CPL_LLP = 2,
+};
+
 /** Identity of the endpoint channel behind a dmadev. */
 struct rte_pmd_dw_edma_chan_info {
 	char function[64];        /**< PCI address or simulation vdev name */
@@ -33,8 +44,11 @@ struct rte_pmd_dw_edma_chan_info {
 	uint8_t hw_ch;            /**< hardware channel number */
 	uint8_t map_format;       /**< metadata LAYOUT_DATA (1, 5 or 7) */
 	uint8_t func_num;         /**< requester function number programmed */
-	uint16_t max_desc;        /**< ring slots the descriptor window holds */
+	uint16_t max_desc;        /**< jobs a vchan can have outstanding at most */
+	uint16_t ring_slots;      /**< linked-list elements the window holds */
 	uint64_t m2m_base;        /**< outbound window base, 0 if no MEM_TO_MEM */
+	/** completion mode of the last start (write-back before the first) */
+	enum rte_pmd_dw_edma_completion completion;
 };
 
 /** Per-channel fast-path cost counters, since start or the last reset. */
@@ -43,10 +57,11 @@ struct rte_pmd_dw_edma_counters {
 	uint64_t jobs_completed;  /**< jobs reported by completed*() */
 	uint64_t jobs_failed;     /**< of those, with a non-success status */
 	uint64_t doorbells;       /**< doorbell register writes */
-	uint64_t mmio_reads;      /**< MMIO reads on the fast path */
-	uint64_t mmio_writes;     /**< MMIO writes on the fast path, LL included */
+	uint64_t mmio_reads;      /**< non-posted MMIO reads (registers, LL flush) */
+	uint64_t mmio_writes;     /**< uncached stores, LL included (64-bit: one) */
 	uint64_t ring_resets;     /**< recoveries after an abort or link loss */
 	uint64_t doorbell_retries;/**< doorbells re-rung for a missed doorbell */
+	uint64_t stall_checks;    /**< register reads after no progress for stall_us */
 };
 
 /**

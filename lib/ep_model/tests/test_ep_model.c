@@ -329,7 +329,8 @@ test_config_keys(void)
 {
 	static const char *const bad[] = {
 		"nosuchkey=1", "wr=9", "layout=foo", "wr=1,hw_wr=2", "wr=0,rd=0",
-		"desc_size=10", "ready_poll_ms=abc", "element_ns=-1", "abort=xx0:1",
+		"desc_size=10", "desc_size=88", "desc_off=0x1004",
+		"ready_poll_ms=abc", "element_ns=-1", "abort=xx0:1",
 		"abort=wr5:1", "func=32", "reg_bar=6", "reg_off=0x", "wr=010x",
 		"link_up_ms=5", "link_down_ms=10,link_up_ms=5", "metadata_file=/nonexistent",
 		"meta_bar=2,reg_off=0", "desc_bar=2,desc_off=0x1000",

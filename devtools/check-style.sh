@@ -41,6 +41,7 @@ trailing_ws() {
 }
 
 space_indent() { # DPDK indents C with tabs (meson with 4 spaces)
+	# Meson files are DPDK's check-meson.py's, run by check-dpdk-style.sh.
 	files '*.c' '*.h' | xargs -r grep -nE '^ {8}' --
 }
 

@@ -40,8 +40,10 @@
 #   --verbose         copy the serial console to stderr as it comes
 #   --fd N            check that fd N is open (it is passed to QEMU anyway:
 #                     every inherited fd is, for -device ...,fd=N)
-# Environment: EP_BUILD_DIR (default <repo>/build), EP_VM_QEMU (default
-# qemu-system-x86_64), XDG_CACHE_HOME.
+# Environment: EP_BUILD_DIR (default <repo>/build), DPDK_PREFIX (default
+# ~/.cache/ep-dma/dpdk-22.11), EP_VM_QEMU (default qemu-system-x86_64),
+# EP_VM_SETUP_TIMEOUT (seconds for setup-guest.sh, default 900),
+# XDG_CACHE_HOME.
 # shellcheck disable=SC2054 # QEMU options are comma-separated lists
 set -uo pipefail
 
@@ -54,6 +56,7 @@ export PATH=/usr/bin:/bin:/usr/sbin:/sbin:$PATH
 
 script='' cmd='' cwd=/tmp suite=guest vfio=iommu mem=1024 hugepages=256
 ld_path=$DPDK_PREFIX/lib
+setup_timeout=${EP_VM_SETUP_TIMEOUT:-900}
 boot_timeout=120 timeout=600 shutdown_timeout=30 log='' verbose=false
 default_stage=true
 stage_paths=() envs=() extra=() fds=()
@@ -100,7 +103,14 @@ for fd in "${fds[@]}"; do
 	[ -e "/proc/self/fd/$fd" ] || fail setup "fd $fd is not open"
 done
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ep-vm.XXXXXX") || fail setup "mktemp failed"
+# Leftovers of runs that were killed (SIGKILL cannot be trapped): the name
+# carries the harness's pid.
+for d in "${TMPDIR:-/tmp}"/ep-vm.[0-9]*.*; do
+	p=${d##*/ep-vm.}
+	p=${p%%.*}
+	[ -d "$d" ] && [ -O "$d" ] && ! kill -0 "$p" 2>/dev/null && rm -rf "$d"
+done
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ep-vm.$$.XXXXXX") || fail setup "mktemp failed"
 stage=$tmp/stage
 qpid=
 keep_log=false
@@ -140,9 +150,9 @@ t0=$(now_ms)
 # ---- setup: kernel and initramfs (cached) ----
 while IFS='=' read -r k v; do
 	case $k in EP_VM_KERNEL | EP_VM_INITRD | EP_VM_KREL | EP_VM_KPKG) printf -v "$k" %s "$v" ;; esac
-done < <("$HERE/setup-guest.sh" --print-env)
+done < <(timeout --kill-after=10 "$setup_timeout" "$HERE/setup-guest.sh" --print-env)
 [ -n "${EP_VM_KERNEL:-}" ] && [ -f "$EP_VM_KERNEL" ] && [ -f "${EP_VM_INITRD:-}" ] ||
-	fail setup "devtools/vm/setup-guest.sh failed (see its messages above)"
+	fail setup "devtools/vm/setup-guest.sh failed or took over $setup_timeout s (see above)"
 command -v "$QEMU" >/dev/null || fail setup "$QEMU not found after set-up"
 t_setup=$(now_ms)
 

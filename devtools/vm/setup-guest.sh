@@ -231,7 +231,20 @@ mkdir -p "$VM_CACHE"
 exec {lock}>"$VM_CACHE/.lock"
 flock "$lock" || die "cannot lock $VM_CACHE/.lock"
 
-resolve_kernel
+# The candidate version changes only with the package lists: remember the
+# answer for the lists' current state (saves an apt-cache call per run).
+lists_sig=$( {
+	echo "${EP_VM_KERNEL_PKG:-}"
+	stat -c '%n %s %Y' /var/lib/apt/lists/*_Packages* 2>/dev/null
+} | sha256sum | cut -c1-16)
+resolved=$VM_CACHE/resolved-$lists_sig
+if [ -f "$resolved" ]; then
+	read -r pkg ver <"$resolved"
+else
+	resolve_kernel
+	rm -f "$VM_CACHE"/resolved-*
+	[ -n "$ver" ] && echo "$pkg $ver" >"$resolved"
+fi
 if [ -n "$ver" ]; then
 	kdir=$VM_CACHE/kernel-$ver-r$KERNEL_RECIPE
 else

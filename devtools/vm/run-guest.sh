@@ -40,6 +40,9 @@
 #   --verbose         copy the serial console to stderr as it comes
 #   --fd N            check that fd N is open (it is passed to QEMU anyway:
 #                     every inherited fd is, for -device ...,fd=N)
+#   --wrapper 'WORDS' run QEMU as WORDS qemu-system-x86_64 ARGS..., e.g. a
+#                     device server that starts QEMU itself (split at
+#                     blanks; not used for the start-up check)
 # Environment: EP_BUILD_DIR (default <repo>/build), DPDK_PREFIX (default
 # ~/.cache/ep-dma/dpdk-22.11), EP_VM_QEMU (default qemu-system-x86_64),
 # EP_VM_SETUP_TIMEOUT (seconds for setup-guest.sh, default 900),
@@ -59,7 +62,7 @@ ld_path=$DPDK_PREFIX/lib
 setup_timeout=${EP_VM_SETUP_TIMEOUT:-900}
 boot_timeout=120 timeout=600 shutdown_timeout=30 log='' verbose=false
 default_stage=true
-stage_paths=() envs=() extra=() fds=()
+stage_paths=() envs=() extra=() fds=() wrapper=()
 
 usage() { sed -n '/^# Usage:/,/^# Environment/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 say() { echo "[vm] $*" >&2; }
@@ -83,6 +86,7 @@ while [ $# -gt 0 ]; do
 	--log) log=$2; shift ;;
 	--verbose) verbose=true ;;
 	--fd) num "$1" "$2"; fds+=("$2"); shift ;;
+	--wrapper) read -ra wrapper <<<"$2"; shift ;;
 	--) shift; extra=("$@"); break ;;
 	-h | --help) usage ;;
 	*) say "ERROR: unknown option $1"; usage ;;
@@ -330,14 +334,15 @@ serial=${log:-$tmp/serial.log}
 {
 	echo "# kernel $EP_VM_KPKG ($EP_VM_KREL)"
 	printf '#'
-	printf ' %q' "$QEMU" "${qargs[@]}"
+	printf ' %q' "${wrapper[@]}" "$QEMU" "${qargs[@]}"
 	echo
 } >>"$serial"
 
-# QEMU dies with this shell even if it is killed with SIGKILL.
+# QEMU (or the wrapper) dies with this shell even if it is killed with
+# SIGKILL.
 pdeath=()
 setpriv --pdeathsig KILL true 2>/dev/null && pdeath=(setpriv --pdeathsig KILL)
-exec {qfd}< <(exec "${pdeath[@]}" "$QEMU" "${qargs[@]}" </dev/null 2>&1)
+exec {qfd}< <(exec "${pdeath[@]}" "${wrapper[@]}" "$QEMU" "${qargs[@]}" </dev/null 2>&1)
 qpid=$!
 t_qemu=$(now_ms)
 

@@ -214,6 +214,24 @@ static void m_hw_ch(uint8_t *b) { set_field(b, ENTRY(1), 0xff, 0, 0); }
 static void m_hw_ch_rd(uint8_t *b) { set_field(b, ENTRY(2), 0xff, 0, 1); }
 static void m_aux(uint8_t *b) { put32(b, ENTRY(0), get32(b, ENTRY(0)) | (1u << 16)); }
 static void m_partial(uint8_t *b) { set_field(b, 8, 0xff, 11, 1); }
+/* windows over what the host must not write (issue: aliasing windows) */
+static void m_over_blob(uint8_t *b)
+{
+	set_field(b, ENTRY(1), 0x7, 8, 0);
+	put32(b, ENTRY(1) + 4, 0);
+}
+static void m_over_regs(uint8_t *b)
+{
+	set_field(b, ENTRY(2), 0x7, 8, get32(b, 8) & 7);
+	put32(b, ENTRY(2) + 4, get32(b, 0x0c));
+}
+static void m_over_other(uint8_t *b) { put32(b, ENTRY(3) + 4, get32(b, ENTRY(0) + 4) + 0x100); }
+static void m_aux_over(uint8_t *b)
+{
+	put32(b, ENTRY(2), get32(b, ENTRY(2)) | (1u << 16) | (4u << 12));
+	put32(b, ENTRY(2) + 0x18, get32(b, ENTRY(1) + 4));
+	put32(b, ENTRY(2) + 0x20, 0x100);
+}
 static void m_4g(uint8_t *b) { put32(b, ENTRY(0) + 0x10, 0xfffff800); }
 /* LLP 0 is how an engine reset shows: a ring at low word 0 is refused */
 static void m_desc_lo0(uint8_t *b) { put32(b, ENTRY(1) + 0x10, 0); put32(b, ENTRY(1) + 0x14, 1); }
@@ -269,6 +287,10 @@ static int c_hw_ch(void) { return run_blob("HW_CH != index (wr)", m_hw_ch, false
 static int c_hw_ch_rd(void) { return run_blob("HW_CH != index (rd)", m_hw_ch_rd, false, true); }
 static int c_aux(void) { return run_blob("aux window invalid", m_aux, false, true); }
 static int c_partial(void) { return run_blob("partial direction", m_partial, false, true); }
+static int c_over_blob(void) { return run_blob("desc window over the blob", m_over_blob, false, true); }
+static int c_over_regs(void) { return run_blob("desc window over the registers", m_over_regs, false, true); }
+static int c_over_other(void) { return run_blob("two desc windows overlap", m_over_other, false, true); }
+static int c_aux_over(void) { return run_blob("aux window over a desc window", m_aux_over, false, true); }
 static int c_4g(void) { return run_blob("ring crosses 4 GiB", m_4g, false, true); }
 static int c_desc_lo0(void) { return run_blob("DESC_ADDR low word 0", m_desc_lo0, false, true); }
 
@@ -390,6 +412,10 @@ static const struct ep_test_case cases[] = {
 	{ "meta_r4_hw_ch_wr", c_hw_ch },
 	{ "meta_r4_hw_ch_rd", c_hw_ch_rd },
 	{ "meta_r4_aux_invalid", c_aux },
+	{ "meta_r4_desc_over_blob", c_over_blob },
+	{ "meta_r4_desc_over_registers", c_over_regs },
+	{ "meta_r4_desc_over_other_channel", c_over_other },
+	{ "meta_r4_aux_over_desc", c_aux_over },
 	{ "meta_r4_ring_crosses_4g", c_4g },
 	{ "meta_r4_desc_addr_low_word_0", c_desc_lo0 },
 	{ "meta_e1_partial_direction", c_partial },

@@ -128,6 +128,10 @@ struct dw_edma_meta_ch {
 	uint64_t desc_off;
 	uint32_t desc_size;
 	uint64_t desc_addr;
+	bool aux_valid;       /* an aux window is described (never used) */
+	uint8_t aux_bar;
+	uint64_t aux_off;
+	uint32_t aux_size;
 };
 
 /* Parsed metadata. */

@@ -219,6 +219,77 @@ meta_parse_ch(struct dw_edma_fn *fn, struct dw_edma_meta *m, bool rd,
 			return -EINVAL;
 		}
 	}
+	c->aux_valid = (cc & DW_CH_CTRL_AUX_VALID) != 0;
+	if (c->aux_valid) {
+		c->aux_bar = DW_CH_CTRL_AUX_BAR(cc);
+		c->aux_off = ((uint64_t)meta_rd(fn, m->bar, base + DW_CH_OFF_AUX_HI) << 32) |
+			meta_rd(fn, m->bar, base + DW_CH_OFF_AUX_LO);
+		c->aux_size = meta_rd(fn, m->bar, base + DW_CH_OFF_AUX_SIZE);
+	}
+	return 0;
+}
+
+/* A window the host writes, for the overlap check. */
+struct meta_win {
+	const char *what;
+	unsigned int idx;
+	uint8_t bar;
+	uint64_t off, size;
+};
+
+static bool
+wins_overlap(const struct meta_win *a, const struct meta_win *b)
+{
+	return a->bar == b->bar && a->off < b->off + b->size && b->off < a->off + a->size;
+}
+
+/*
+ * The host writes its rings into the descriptor windows. The reference
+ * only asks each window to lie inside its BAR; the driver promises more:
+ * never to write what it does not own. A descriptor or aux window over the
+ * metadata blob, the register window or another channel's window would
+ * make ring writes land there: refuse it.
+ */
+static int
+meta_check_overlaps(struct dw_edma_fn *fn, const struct dw_edma_meta *m)
+{
+	struct meta_win w[2 + 4 * DW_META_MAX_CH];
+	unsigned int n = 0, i, j, k;
+
+	w[n++] = (struct meta_win){ "metadata blob", 0, m->bar, 0, m->length };
+	w[n++] = (struct meta_win){ "register window", 0, m->reg_bar, m->reg_off, m->reg_size };
+	for (k = 0; k < 2; k++) {
+		const struct dw_edma_meta_ch *t = k == 0 ? m->wr : m->rd;
+		unsigned int nb = k == 0 ? m->nb_wr : m->nb_rd;
+
+		for (i = 0; i < nb; i++) {
+			w[n++] = (struct meta_win){ k == 0 ? "write descriptor window" :
+				"read descriptor window", i, t[i].desc_bar, t[i].desc_off,
+				t[i].desc_size };
+			if (t[i].aux_valid)
+				w[n++] = (struct meta_win){ k == 0 ? "write aux window" :
+					"read aux window", i, t[i].aux_bar, t[i].aux_off,
+					t[i].aux_size };
+		}
+	}
+	/* the first two may overlap each other (a fixed BAR holding both) */
+	for (i = 2; i < n; i++)
+		for (j = 0; j < i; j++) {
+			if (!wins_overlap(&w[i], &w[j]))
+				continue;
+			char other[48];
+
+			if (j < 2)
+				snprintf(other, sizeof(other), "%s", w[j].what);
+			else
+				snprintf(other, sizeof(other), "%s %u", w[j].what, w[j].idx);
+			DW_LOG(ERR, "%s: %s %u [0x%" PRIx64 ", +0x%" PRIx64 ") in BAR%u overlaps "
+				"the %s [0x%" PRIx64 ", +0x%" PRIx64 "): the host would write "
+				"what it does not own",
+				fn->name, w[i].what, w[i].idx, w[i].off, w[i].size, w[i].bar,
+				other, w[j].off, w[j].size);
+			return -EINVAL;
+		}
 	return 0;
 }
 
@@ -312,6 +383,9 @@ meta_check_full(struct dw_edma_fn *fn, struct dw_edma_meta *m)
 			return -EINVAL;
 		}
 	}
+	rc = meta_check_overlaps(fn, m);
+	if (rc != 0)
+		return rc;
 	fn->backend = backend;
 	fn->reg = fn->bars[m->reg_bar].addr + m->reg_off;
 	if (backend == DW_BACKEND_V0)

@@ -287,10 +287,10 @@ static int c_hw_ch(void) { return run_blob("HW_CH != index (wr)", m_hw_ch, false
 static int c_hw_ch_rd(void) { return run_blob("HW_CH != index (rd)", m_hw_ch_rd, false, true); }
 static int c_aux(void) { return run_blob("aux window invalid", m_aux, false, true); }
 static int c_partial(void) { return run_blob("partial direction", m_partial, false, true); }
-static int c_over_blob(void) { return run_blob("desc window over the blob", m_over_blob, false, true); }
-static int c_over_regs(void) { return run_blob("desc window over the registers", m_over_regs, false, true); }
-static int c_over_other(void) { return run_blob("two desc windows overlap", m_over_other, false, true); }
-static int c_aux_over(void) { return run_blob("aux window over a desc window", m_aux_over, false, true); }
+static int c_over_blob(void) { return run_blob("desc over blob", m_over_blob, false, true); }
+static int c_over_regs(void) { return run_blob("desc over registers", m_over_regs, false, true); }
+static int c_over_other(void) { return run_blob("desc over desc", m_over_other, false, true); }
+static int c_aux_over(void) { return run_blob("aux over desc", m_aux_over, false, true); }
 static int c_4g(void) { return run_blob("ring crosses 4 GiB", m_4g, false, true); }
 static int c_desc_lo0(void) { return run_blob("DESC_ADDR low word 0", m_desc_lo0, false, true); }
 

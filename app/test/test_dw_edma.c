@@ -331,11 +331,42 @@ t_capacity(void)
 	EP_TEST_ASSERT_EQ(rte_dma_burst_capacity(d, 0), 31, "sg is one job");
 	EP_TEST_ASSERT_EQ(t_collect(d, 1, st, NULL), 1, "sg done");
 	EP_TEST_ASSERT_EQ(rte_dma_burst_capacity(d, 0), 32, "back to full capacity");
-	/* zero length and bad SG are refused */
-	EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0, t_iova(h), ep_addr(&s, 0), 0, 0), -EINVAL, "len 0");
+	/* bad SG is refused */
 	dg[0].length = 299;
 	EP_TEST_ASSERT_EQ(rte_dma_copy_sg(d, 0, sg, dg, 3, 1, 0), -EINVAL, "sums differ");
 	EP_TEST_ASSERT_EQ(rte_dma_burst_capacity(d, 0), 32, "nothing taken");
+	/*
+	 * Zero-length jobs (a copy, an SG job of empty segments) take a job,
+	 * no element, and complete in order once submitted; empty segments in
+	 * an SG job are skipped.
+	 */
+	{
+		struct ep_model_stats ms0, ms1;
+		uint16_t last;
+		bool err = false;
+		int z0, z1, z2;
+
+		ep_model_stats_get(s.m, &ms0);
+		sg[0].length = sg[1].length = sg[2].length = 0;
+		dg[0].length = 0;
+		z0 = rte_dma_copy(d, 0, t_iova(h), ep_addr(&s, 0), 0, 0);
+		z1 = rte_dma_copy_sg(d, 0, sg, dg, 3, 1, 0);
+		sg[1].length = 64;
+		dg[0].length = 64;
+		z2 = rte_dma_copy_sg(d, 0, sg, dg, 3, 1, 0);
+		EP_TEST_ASSERT(z0 >= 0 && z1 == z0 + 1 && z2 == z0 + 2, "ids %d %d %d", z0, z1, z2);
+		EP_TEST_ASSERT_EQ(rte_dma_burst_capacity(d, 0), 29, "three jobs taken");
+		EP_TEST_ASSERT_EQ(rte_dma_completed(d, 0, 3, &last, &err), 0,
+			"nothing before submit");
+		EP_TEST_ASSERT_EQ(rte_dma_submit(d, 0), 0, "submit");
+		EP_TEST_ASSERT_EQ(t_collect(d, 3, st, &last), 3, "all three");
+		EP_TEST_ASSERT_EQ(last, z2, "last id");
+		for (i = 0; i < 3; i++)
+			EP_TEST_ASSERT_EQ(st[i], RTE_DMA_STATUS_SUCCESSFUL, "zero-length %u", i);
+		ep_model_stats_get(s.m, &ms1);
+		EP_TEST_ASSERT_EQ(ms1.elements - ms0.elements, 1, "one element: the 64 bytes");
+		EP_TEST_ASSERT_EQ(rte_dma_burst_capacity(d, 0), 32, "capacity back");
+	}
 	EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
 	rte_free(h);
 	return t_sim_close(&s);

@@ -74,6 +74,7 @@ dw_edma_jobs_fail_pending(struct dw_edma_chan *ch, enum rte_dma_status_code sc)
 {
 	uint16_t j;
 
+	/* zero-length jobs had nothing to lose: they complete as submitted now */
 	for (j = ch->rep_job; j != ch->next_job; j++)
 		if (ch->jobs[j & ch->job_mask].status == DW_JOB_PENDING)
 			ch->jobs[j & ch->job_mask].status = sc;

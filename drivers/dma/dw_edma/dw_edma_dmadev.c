@@ -80,6 +80,40 @@ job_begin(struct dw_edma_chan *ch, uint64_t flags)
 	return id;
 }
 
+/*
+ * Submit what was enqueued: release the open batch to the engine. A batch of
+ * zero-length jobs only has no elements: its jobs count as submitted.
+ */
+static inline void
+batch_submit(struct dw_edma_chan *ch)
+{
+	if (ch->batch_open) {
+		ring_release(ch);
+	} else {
+		ch->submitted_jobs += ch->batch_jobs;
+		ch->batch_jobs = 0;
+	}
+}
+
+/*
+ * A job with nothing to move takes no element: it completes, in order, once
+ * submitted (the engine is never asked to move zero bytes, a case the
+ * hardware reference leaves open).
+ */
+static inline int
+job_null(struct dw_edma_chan *ch, uint64_t flags)
+{
+	int id;
+
+	if (unlikely(jobs_free(ch) == 0))
+		return -ENOSPC;
+	id = job_begin(ch, flags);
+	ch->jobs[id & ch->job_mask].status = DW_JOB_NULL;
+	if (flags & RTE_DMA_OP_FLAG_SUBMIT)
+		batch_submit(ch);
+	return id;
+}
+
 static int
 dw_edma_copy(void *priv, uint16_t vchan, rte_iova_t src, rte_iova_t dst,
 		uint32_t length, uint64_t flags)
@@ -93,7 +127,7 @@ dw_edma_copy(void *priv, uint16_t vchan, rte_iova_t src, rte_iova_t dst,
 	if (unlikely(ch->dev_err))
 		return -EIO;
 	if (unlikely(length == 0))
-		return -EINVAL;
+		return job_null(ch, flags);
 	if (unlikely(chan_free(ch) == 0))
 		return -ENOSPC;
 	if (unlikely(chan_addrs(ch, src, dst, &sar, &dar) != 0))
@@ -107,15 +141,41 @@ dw_edma_copy(void *priv, uint16_t vchan, rte_iova_t src, rte_iova_t dst,
 	return id;
 }
 
+/* Walk of an SG job: the next stretch common to a source and a destination. */
+struct sg_walk {
+	const struct rte_dma_sge *src, *dst;
+	uint16_t nb_src, nb_dst;
+	uint16_t si, di;      /* current segments */
+	uint32_t so, doff;    /* offsets in them */
+};
+
+/* Length of the next element (0 when done); zero-length segments are skipped. */
+static inline uint32_t
+sg_next(struct sg_walk *w)
+{
+	while (w->si < w->nb_src && w->so == w->src[w->si].length) {
+		w->si++;
+		w->so = 0;
+	}
+	while (w->di < w->nb_dst && w->doff == w->dst[w->di].length) {
+		w->di++;
+		w->doff = 0;
+	}
+	if (w->si == w->nb_src || w->di == w->nb_dst)
+		return 0;
+	return RTE_MIN(w->src[w->si].length - w->so, w->dst[w->di].length - w->doff);
+}
+
 static int
 dw_edma_copy_sg(void *priv, uint16_t vchan, const struct rte_dma_sge *src,
 		const struct rte_dma_sge *dst, uint16_t nb_src, uint16_t nb_dst,
 		uint64_t flags)
 {
 	struct dw_edma_chan *ch = priv;
+	struct sg_walk w = { src, dst, nb_src, nb_dst, 0, 0, 0, 0 };
 	uint64_t stot = 0, dtot = 0;
-	uint32_t so = 0, doff = 0, a, b;
-	uint16_t i, si, di, nel = 0, k;
+	uint16_t i, nel = 0, k;
+	uint32_t m;
 	int id;
 
 	RTE_SET_USED(vchan);
@@ -124,33 +184,19 @@ dw_edma_copy_sg(void *priv, uint16_t vchan, const struct rte_dma_sge *src,
 	if (unlikely(nb_src == 0 || nb_dst == 0 || nb_src > ch->max_sges ||
 			nb_dst > ch->max_sges || src == NULL || dst == NULL))
 		return -EINVAL;
-	for (i = 0; i < nb_src; i++) {
-		if (src[i].length == 0)
-			return -EINVAL;
+	for (i = 0; i < nb_src; i++)
 		stot += src[i].length;
-	}
-	for (i = 0; i < nb_dst; i++) {
-		if (dst[i].length == 0)
-			return -EINVAL;
+	for (i = 0; i < nb_dst; i++)
 		dtot += dst[i].length;
-	}
 	if (stot != dtot)
 		return -EINVAL;
+	if (stot == 0)
+		return job_null(ch, flags);
 	/* one element per overlap of a source and a destination segment */
-	a = src[0].length;
-	b = dst[0].length;
-	si = 0;
-	di = 0;
-	while (si < nb_src && di < nb_dst) {
-		uint32_t m = RTE_MIN(a, b);
-
+	while ((m = sg_next(&w)) != 0) {
 		nel++;
-		a -= m;
-		b -= m;
-		if (a == 0 && ++si < nb_src)
-			a = src[si].length;
-		if (b == 0 && ++di < nb_dst)
-			b = dst[di].length;
+		w.so += m;
+		w.doff += m;
 	}
 	/* more elements than an empty ring holds: it will never fit */
 	if (unlikely(nel > ch->nb_slots - 1 - ch->wb_reserve))
@@ -162,35 +208,29 @@ dw_edma_copy_sg(void *priv, uint16_t vchan, const struct rte_dma_sge *src,
 		uint64_t lim = UINT64_MAX - ch->m2m_base;
 
 		for (i = 0; i < nb_src; i++)
-			if (src[i].addr > lim || src[i].length - 1 > lim - src[i].addr)
+			if (src[i].length != 0 && (src[i].addr > lim ||
+					src[i].length - 1 > lim - src[i].addr))
 				return -EINVAL;
 		for (i = 0; i < nb_dst; i++)
-			if (dst[i].addr > lim || dst[i].length - 1 > lim - dst[i].addr)
+			if (dst[i].length != 0 && (dst[i].addr > lim ||
+					dst[i].length - 1 > lim - dst[i].addr))
 				return -EINVAL;
 	}
 
 	id = job_begin(ch, flags);
-	si = 0;
-	di = 0;
+	w = (struct sg_walk){ src, dst, nb_src, nb_dst, 0, 0, 0, 0 };
 	for (k = 0; k < nel; k++) {
-		uint32_t m = RTE_MIN(src[si].length - so, dst[di].length - doff);
-		uint64_t sar, dar;
 		bool last = k == nel - 1;
 		bool irq = last && ch->cpl != DW_CPL_WB && (flags & RTE_DMA_OP_FLAG_SUBMIT);
+		uint64_t sar, dar;
 
+		m = sg_next(&w);
 		/* cannot fail: the addresses were checked above */
-		(void)chan_addrs(ch, src[si].addr + so, dst[di].addr + doff, &sar, &dar);
+		(void)chan_addrs(ch, src[w.si].addr + w.so, dst[w.di].addr + w.doff, &sar,
+			&dar);
 		ring_put(ch, sar, dar, m, (uint16_t)id, last, irq);
-		so += m;
-		doff += m;
-		if (so == src[si].length) {
-			si++;
-			so = 0;
-		}
-		if (doff == dst[di].length) {
-			di++;
-			doff = 0;
-		}
+		w.so += m;
+		w.doff += m;
 	}
 	if (flags & RTE_DMA_OP_FLAG_SUBMIT)
 		ring_release(ch);
@@ -205,8 +245,7 @@ dw_edma_submit(void *priv, uint16_t vchan)
 	RTE_SET_USED(vchan);
 	if (unlikely(ch->dev_err))
 		return ch->batch_open ? -EIO : 0;
-	if (ch->batch_open)
-		ring_release(ch);
+	batch_submit(ch);
 	return 0;
 }
 
@@ -230,6 +269,12 @@ jobs_collect(struct dw_edma_chan *ch, uint16_t nb_cpls, uint16_t *last_idx,
 
 		if (j->status == DW_JOB_PENDING)
 			break;
+		if (j->status == DW_JOB_NULL) {
+			/* nothing to move: done once submitted */
+			if ((uint16_t)(ch->next_job - ch->rep_job) <= ch->batch_jobs)
+				break;
+			j->status = RTE_DMA_STATUS_SUCCESSFUL;
+		}
 		if (j->status != RTE_DMA_STATUS_SUCCESSFUL) {
 			if (status == NULL) {
 				*has_error = true;

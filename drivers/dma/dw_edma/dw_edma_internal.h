@@ -227,6 +227,7 @@ struct dw_edma_slot {
 /* Per-job state, indexed by job id & job_mask. */
 enum {
 	DW_JOB_PENDING = 0xffff,
+	DW_JOB_NULL = 0xfffe,      /* zero-length job: no element, done when submitted */
 };
 
 struct dw_edma_job {

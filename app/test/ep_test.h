@@ -14,6 +14,7 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_eal.h>
@@ -54,8 +55,12 @@ static inline int
 ep_test_run(const char *suite, const struct ep_test_case *cases,
 		unsigned int n, const char *filter)
 {
+	/* EP_TEST_SUITE_SUFFIX names a variant run of the same cases */
+	const char *sfx = getenv("EP_TEST_SUITE_SUFFIX");
 	unsigned int i, failed = 0;
 
+	if (sfx == NULL)
+		sfx = "";
 	for (i = 0; i < n; i++) {
 		int rc;
 
@@ -63,9 +68,9 @@ ep_test_run(const char *suite, const struct ep_test_case *cases,
 			continue;
 		fflush(stdout);
 		rc = cases[i].fn();
-		printf("%s %s/%s\n", rc == 0 ? "PASS" :
+		printf("%s %s%s/%s\n", rc == 0 ? "PASS" :
 			rc == EP_TEST_SKIPPED ? "SKIP" : "FAIL",
-			suite, cases[i].name);
+			suite, sfx, cases[i].name);
 		fflush(stdout);
 		if (rc != 0 && rc != EP_TEST_SKIPPED)
 			failed++;

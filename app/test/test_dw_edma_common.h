@@ -56,10 +56,18 @@ t_expired(uint64_t deadline)
 static inline int
 t_sim_open(struct t_sim *s, const char *args)
 {
+	char all[512];
+	const char *x;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "dma_dw_edma_sim%u", t_sim_seq++);
+	/* DW_EDMA_TEST_DEVARGS: driver devargs every case adds (e.g. completion=llp) */
+	x = getenv("DW_EDMA_TEST_DEVARGS");
+	if (x != NULL && x[0] != '\0') {
+		snprintf(all, sizeof(all), "%s%s%s", args, args[0] != '\0' ? "," : "", x);
+		args = all;
+	}
 	rc = rte_vdev_init(s->name, args);
 	if (rc != 0)
 		return rc;

@@ -163,17 +163,21 @@ dev_err_probe(struct dw_edma_chan *ch)
 /*
  * The channel halted with the engine at slot f (f == sub_head: after the
  * last released element, no job failed). The job owning f gets status sc
- * (none when f is a write-back element); the jobs after it are written to a
- * fresh ring and the released ones rung again, except that a job enqueued
- * with RTE_DMA_OP_FLAG_FENCE after the failed one may depend on its output:
- * it and every later job end NOT_ATTEMPTED without running. Write-back
- * elements are not replayed: releasing the replay adds its own.
+ * (none when f is a write-back element). Slots from f up to resume were run
+ * again and finished after the abort (a doorbell that overtook our clear);
+ * the jobs after them are written to a fresh ring and the released ones rung
+ * again, except that a job enqueued with RTE_DMA_OP_FLAG_FENCE after the
+ * failed one may depend on its output: it and every later job end
+ * NOT_ATTEMPTED without running. Write-back elements are not replayed:
+ * releasing the replay adds its own.
  */
 static void
-chan_recover(struct dw_edma_chan *ch, uint16_t f, enum rte_dma_status_code sc)
+chan_recover(struct dw_edma_chan *ch, uint16_t f, enum rte_dma_status_code sc,
+		uint16_t resume)
 {
 	struct dw_edma_slot *replay = ch->replay;
 	uint16_t n, i, nrel, nall = 0, nsub = 0, fjob = 0, open_jobs;
+	uint16_t nrun = ring_dist(ch, f, resume);
 	bool fail = f != ch->sub_head && !ch->slots[f].wb, fenced = false;
 	uint64_t sj;
 
@@ -193,6 +197,11 @@ chan_recover(struct dw_edma_chan *ch, uint16_t f, enum rte_dma_status_code sc)
 
 		if (s->wb || (fail && s->job == fjob))
 			continue;
+		if (i < nrun) {
+			if (s->last && j->status == DW_JOB_PENDING)
+				j->status = RTE_DMA_STATUS_SUCCESSFUL;
+			continue;
+		}
 		if (fail && j->fence)
 			fenced = true;
 		if (fenced) {
@@ -280,28 +289,56 @@ chan_abort(struct dw_edma_chan *ch)
 		wb_fault(ch);
 	if (chan_ops(ch)->aborted(ch) > 0) {
 		/* the clear is not acted on yet: recover once it is */
+		DW_LOG(DEBUG, "%s: ABORT still set after its clear: recovery waits", ch->name);
 		ch->recover_pending = true;
 		ch->pend_f = f;
 		ch->pend_sc = sc;
 		return;
 	}
-	chan_recover(ch, f, sc);
+	chan_recover(ch, f, sc, f);
 }
 
-/* A recovery waiting for its ABORT clear to take effect: look again. */
+/*
+ * A recovery waiting for its ABORT clear to take effect: look again. Still
+ * set: clear again (a doorbell written before the clear may have run the
+ * failing element once more). Clear: the channel must not run before its
+ * ring is rewritten (that doorbell may have restarted it: stop it); recover
+ * from where it stands.
+ */
 static void
 recover_pending_poll(struct dw_edma_chan *ch)
 {
-	int ab = chan_ops(ch)->aborted(ch);
+	const struct dw_edma_hw_ops *ops = chan_ops(ch);
+	uint32_t lo = (uint32_t)ch->desc_addr, llp;
+	enum dw_edma_hw_state st;
+	uint16_t resume = ch->pend_f;
+	int ab = ops->aborted(ch);
 
-	if (ab > 0)
-		return;
-	ch->recover_pending = false;
-	if (ab < 0) {
-		dw_edma_chan_err_enter(ch, "all-ones interrupt status", UINT32_MAX);
+	if (ab > 0) {
+		(void)ops->error(ch);
 		return;
 	}
-	chan_recover(ch, ch->pend_f, ch->pend_sc);
+	if (ab == 0) {
+		st = ops->state(ch);
+		if (st == DW_HW_RUNNING) {
+			ops->stop(ch);
+			return;
+		}
+		llp = ops->llp_lo(ch);
+		if (st != DW_HW_DEAD && llp != UINT32_MAX && llp >= lo &&
+				(llp - lo) % DW_LL_SLOT_SIZE == 0 &&
+				(llp - lo) / DW_LL_SLOT_SIZE <= ch->nb_slots) {
+			uint16_t pos = (uint16_t)((llp - lo) / DW_LL_SLOT_SIZE) % ch->nb_slots;
+
+			if (ring_dist(ch, resume, pos) <= ring_dist(ch, resume, ch->sub_head))
+				resume = pos;
+			ch->recover_pending = false;
+			chan_recover(ch, ch->pend_f, ch->pend_sc, resume);
+			return;
+		}
+	}
+	ch->recover_pending = false;
+	dw_edma_chan_err_enter(ch, "all-ones read while recovering from an abort", UINT32_MAX);
 }
 
 /*
@@ -374,7 +411,7 @@ chan_stalled(struct dw_edma_chan *ch, uint64_t now)
 			PRIu64 " ms: failing the job there and restarting", ch->name,
 			ch->hw_done, ch->noprog_retries,
 			(now - ch->retry_t0) * 1000 / rte_get_timer_hz());
-		chan_recover(ch, ch->hw_done, RTE_DMA_STATUS_ERROR_UNKNOWN);
+		chan_recover(ch, ch->hw_done, RTE_DMA_STATUS_ERROR_UNKNOWN, ch->hw_done);
 		return;
 	}
 	ch->noprog_retries++;
@@ -453,16 +490,26 @@ poll_llp(struct dw_edma_chan *ch, uint64_t now)
 	if (adv < 0)
 		return;
 	if (ch->hw_done == ch->sub_head) {
-		/* all released work done: learn from this batch's duration */
+		/*
+		 * All released work done. If a read found it unfinished, the
+		 * end lies between that read and this one: learn from it. If
+		 * this is the first read, the work may have ended long ago (the
+		 * application polls when it likes): only let the estimate fall.
+		 */
 		if (weight != 0) {
-			uint64_t q8 = ((now - ch->rel_tsc) << 8) / weight;
+			uint64_t end = ch->llp_miss_tsc != 0 ?
+				ch->llp_miss_tsc + (now - ch->llp_miss_tsc) / 2 : now;
+			uint64_t q8 = ((end - ch->rel_tsc) << 8) / weight;
+			uint64_t avg = (3 * ch->est_q8 + q8) / 4;
 
-			ch->est_q8 = ch->est_q8 == 0 ? q8 : (3 * ch->est_q8 + q8) / 4;
+			ch->est_q8 = ch->llp_miss_tsc != 0 ? avg : RTE_MIN(ch->est_q8, avg);
 		}
 		ch->rel_weight = 0;
+		ch->llp_miss_tsc = 0;
 		return;
 	}
 	/* not all done yet: look again after an eighth of the estimate */
+	ch->llp_miss_tsc = now;
 	expect = (ch->est_q8 * weight) >> 8;
 	ch->next_llp = now + RTE_MAX(expect / 8, rte_get_timer_hz() / 2000000);
 	if (adv == 0 && stall_due(ch, now))

@@ -314,6 +314,7 @@ struct dw_edma_chan {
 	uint64_t rel_tsc;             /* release time of the oldest open batch */
 	uint64_t rel_weight;          /* its weighted bytes */
 	uint64_t next_llp;            /* TSC before which LLP is not read */
+	uint64_t llp_miss_tsc;        /* last LLP read that found the work unfinished */
 
 	/* stall diagnosis */
 	uint32_t idle_polls;          /* polls without progress */

@@ -176,7 +176,10 @@ llp_pace_release(struct dw_edma_chan *ch)
 	}
 	ch->rel_tsc = rte_get_timer_cycles();
 	ch->rel_weight = weight;
-	ch->next_llp = ch->rel_tsc + ((ch->est_q8 * weight) >> 8) * 3 / 4;
+	ch->llp_miss_tsc = 0;
+	/* never later than the stall check would look anyway */
+	ch->next_llp = ch->rel_tsc + RTE_MIN(((ch->est_q8 * weight) >> 8) * 3 / 4,
+		ch->stall_cycles);
 }
 
 static inline void

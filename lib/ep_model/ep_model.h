@@ -117,7 +117,11 @@ struct ep_model_env {
 	 * Resolve host bus address range [addr, addr + len) for a DMA of the
 	 * engine: a pointer to it, or NULL when the host's IOMMU would fault
 	 * (the element then aborts). Called with the model's lock held, from
-	 * the engine; must not call back into the model.
+	 * the engine; must not call back into the model. The engine uses the
+	 * pointer only until it releases that lock, and every API call on the
+	 * instance takes the lock: once any such call returns, no pointer
+	 * resolved before it is in use, so a caller that changes what
+	 * host_resolve returns may release the old memory then.
 	 */
 	void *(*host_resolve)(void *ctx, uint64_t addr, uint64_t len);
 	void *host_ctx;

@@ -709,7 +709,12 @@ engine_default_affinity(struct ep_model *m)
 	unsigned int lc;
 	long i;
 
-	if (ncpu <= 0)
+	/*
+	 * Without rte_eal_init() (a process that links DPDK only for its
+	 * libraries) there is no lcore to avoid, and the unset lcore table
+	 * would read as every lcore on CPU 0: keep the inherited affinity.
+	 */
+	if (ncpu <= 0 || rte_lcore_count() == 0)
 		return;
 	CPU_ZERO(&all);
 	for (i = 0; i < ncpu && i < CPU_SETSIZE; i++)

@@ -1305,6 +1305,56 @@ PER_LAYOUT(t_fence)
 PER_LAYOUT(t_host_req)
 PER_LAYOUT(t_stop_running)
 
+/*
+ * completion=imwr on HDMA native, a read channel without an outbound window:
+ * the last element of each batch asks for an IMWr into a host word; the
+ * driver reads LLP once per IMWr, not per poll. The model's IMWr goes
+ * through the host IOMMU: none may be dropped. On eDMA the devarg falls
+ * back to LLP reads; an abort still reaches completed() with its status.
+ */
+static int
+t_imwr(void)
+{
+	struct rte_pmd_dw_edma_counters c0, c1;
+	struct rte_pmd_dw_edma_chan_info ci;
+	struct ep_model_stats ms;
+	struct t_sim s;
+	uint16_t id = 0;
+	int16_t d;
+
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, "layout=hdma-native,wr=1,rd=1,completion=imwr"), 0,
+		"probe");
+	d = t_dev(&s, "rd0");
+	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_DEV, 64), 0, "setup");
+	EP_TEST_ASSERT_EQ(rte_pmd_dw_edma_chan_info_get(d, &ci), 0, "chan info");
+	EP_TEST_ASSERT_EQ(ci.completion, RTE_PMD_DW_EDMA_CPL_IMWR, "IMWr completion");
+	rte_pmd_dw_edma_counters_get(d, &c0);
+	EP_TEST_ASSERT_EQ(run_jobs(&s, d, false, 640, 256, 32, &id), 0, "jobs");
+	rte_pmd_dw_edma_counters_get(d, &c1);
+	ep_model_stats_get(s.m, &ms);
+	EP_TEST_ASSERT(ms.imwr >= 20 && ms.imwr_faults == 0, "%" PRIu64 " IMWrs, %" PRIu64
+		" dropped", ms.imwr, ms.imwr_faults);
+	printf("  IMWr completion: %" PRIu64 " MMIO reads for 20 bursts (20 flush reads), "
+		"%" PRIu64 " IMWrs, %" PRIu64 " stall checks\n", c1.mmio_reads - c0.mmio_reads,
+		ms.imwr, c1.stall_checks - c0.stall_checks);
+	/* the flush read per burst, one LLP read per IMWr seen, the stall checks */
+	EP_TEST_ASSERT(c1.mmio_reads - c0.mmio_reads <= 20 + ms.imwr +
+		4 * (c1.stall_checks - c0.stall_checks), "%" PRIu64 " reads for 20 bursts",
+		c1.mmio_reads - c0.mmio_reads);
+	id += 640;
+	EP_TEST_ASSERT_EQ(run_fault(&s, d, F_INJECT, 5), 0, "abort with IMWr");
+	EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+	EP_TEST_ASSERT_EQ(t_sim_close(&s), 0, "close");
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, "layout=edma-unroll,wr=1,rd=1,completion=imwr"), 0,
+		"probe eDMA");
+	d = t_dev(&s, "rd0");
+	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_DEV, 64), 0, "setup");
+	EP_TEST_ASSERT_EQ(rte_pmd_dw_edma_chan_info_get(d, &ci), 0, "chan info");
+	EP_TEST_ASSERT_EQ(ci.completion, RTE_PMD_DW_EDMA_CPL_LLP, "no IMWr on eDMA");
+	EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+	return t_sim_close(&s);
+}
+
 static const struct ep_test_case cases[] = {
 	CASES(t_probe),
 	CASES(t_data),
@@ -1327,6 +1377,7 @@ static const struct ep_test_case cases[] = {
 	CASES(t_host_req),
 	CASES(t_stop_running),
 	{ "t_refusals", t_refusals },
+	{ "t_imwr", t_imwr },
 };
 
 int

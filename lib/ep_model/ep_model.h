@@ -89,6 +89,10 @@ struct ep_model_stats {
 	uint64_t aborts;          /**< channel aborts (any cause) */
 	uint64_t host_writes;     /**< register writes observed from the host */
 	uint64_t violations;      /**< host writes outside what was delegated */
+	uint64_t imwr;            /**< interrupt memory writes sent to the host */
+	uint64_t imwr_faults;     /**< of those, to an address the host IOMMU
+				     *   does not map (dropped, as the host's
+				     *   IOMMU would) */
 	uint64_t doorbells_ignored; /**< doorbells for a channel not enabled
 				     *   (engine_en/pwr_en/ch_en or LLE off) */
 };

@@ -181,6 +181,51 @@ consume_int_clear(struct ep_model *m, const struct epm_chan *c)
 			EDMA_RD_INT_CLEAR);
 }
 
+static enum epm_cause resolve_host(struct ep_model *m, const struct epm_chan *c,
+		uint64_t iova, uint64_t len, uint8_t **p);
+
+/*
+ * Interrupt memory write (IMWr): a posted 32-bit write of data to the host
+ * address in the register pair at addr_off of the channel's or direction's
+ * block (spec C.1 done/abort_imwr, D.1 msi_*), through the same IOMMU and
+ * requester-function checks as the channel's data. An address the host
+ * does not map is dropped, as the host IOMMU drops it.
+ */
+static void
+imwr_send(struct ep_model *m, const struct epm_chan *c, uint32_t addr_off, uint32_t data)
+{
+	uint64_t addr = epm_reg_live(m, addr_off) |
+		((uint64_t)epm_reg_live(m, addr_off + 4) << 32);
+	uint8_t *p = NULL;
+
+	m->stats.imwr++;
+	if (resolve_host(m, c, addr, sizeof(data), &p) != EPM_CAUSE_NONE) {
+		m->stats.imwr_faults++;
+		EPM_LOG(NOTICE, "%s: %s%u IMWr to 0x%" PRIx64 " dropped: not mapped for the "
+			"function", m->name, c->dir == 0 ? "wr" : "rd", c->idx, addr);
+		return;
+	}
+	memcpy(p, &data, sizeof(data));
+}
+
+/* HDMA: the channel's IMWr for one event, when its remote enable asks for it. */
+static void
+hdma_imwr(struct ep_model *m, const struct epm_chan *c, uint32_t addr_off)
+{
+	imwr_send(m, c, c->blk + addr_off, epm_reg_live(m, c->blk + HDMA_MSI_MSGDATA));
+}
+
+/* eDMA v0: DONE IMWr to the direction's address, the channel's 16-bit data. */
+static void
+edma_done_imwr(struct ep_model *m, const struct epm_chan *c)
+{
+	bool wr = c->dir == EP_MODEL_DIR_WR;
+	uint32_t d = epm_reg_live(m, wr ? EDMA_WR_IMWR_DATA(c->idx) : EDMA_RD_IMWR_DATA(c->idx));
+
+	imwr_send(m, c, wr ? EDMA_WR_DONE_IMWR_LO : EDMA_RD_DONE_IMWR_LO,
+		(d >> (16 * (c->idx & 1))) & 0xffff);
+}
+
 static void
 ch_halt(struct ep_model *m, struct epm_chan *c, enum epm_cause cause)
 {
@@ -196,6 +241,8 @@ ch_halt(struct ep_model *m, struct epm_chan *c, enum epm_cause cause)
 	else
 		epm_reg_update(m, status_off(c->dir), 0, EDMA_INT_ABORT(c->idx));
 	publish_state(m, c, true);
+	if (native(m) && (epm_reg_live(m, c->blk + HDMA_INT_SETUP) & HDMA_SETUP_RAIE))
+		hdma_imwr(m, c, HDMA_MSI_ABORT_LO);
 	m->stats.aborts++;
 	EPM_LOG(DEBUG, "%s: %s%u aborted at 0x%" PRIx64 " (cause %d)", m->name,
 		c->dir == 0 ? "wr" : "rd", c->idx, c->cur, (int)cause);
@@ -213,6 +260,8 @@ ch_stop(struct ep_model *m, struct epm_chan *c)
 	if (native(m))
 		epm_reg_update(m, c->blk + HDMA_INT_STAT, 0, HDMA_INT_STOP);
 	publish_state(m, c, true);
+	if (native(m) && (epm_reg_live(m, c->blk + HDMA_INT_SETUP) & HDMA_SETUP_RSIE))
+		hdma_imwr(m, c, HDMA_MSI_STOP_LO);
 }
 
 /* An element with an interrupt flag completed: report progress there. */
@@ -226,6 +275,13 @@ irq_point(struct ep_model *m, struct epm_chan *c, uint32_t ctl)
 		epm_reg_update(m, c->blk + HDMA_INT_STAT, 0, HDMA_INT_WATERMARK);
 	else if (ctl & EPM_LL_LIE)
 		epm_reg_update(m, status_off(c->dir), 0, EDMA_INT_DONE(c->idx));
+	/* RIE (HDMA: RWIE) asks for the remote interrupt: an IMWr */
+	if (ctl & EPM_LL_RIE) {
+		if (native(m))
+			hdma_imwr(m, c, HDMA_MSI_WM_LO);
+		else
+			edma_done_imwr(m, c);
+	}
 }
 
 /*

@@ -73,6 +73,10 @@ extern int epm_logtype;
 #define EDMA_RD_INT_CLEAR		0x0ac
 #define EDMA_RD_ERR_STATUS_LO		0x0b4
 #define EDMA_RD_ERR_STATUS_HI		0x0b8
+#define EDMA_WR_DONE_IMWR_LO		0x060
+#define EDMA_RD_DONE_IMWR_LO		0x0cc
+#define EDMA_WR_IMWR_DATA(n)		(0x070 + 4 * ((n) / 2))
+#define EDMA_RD_IMWR_DATA(n)		(0x0dc + 4 * ((n) / 2))
 #define EDMA_WR_PWR_EN(n)		(0x128 + 4 * (n))
 #define EDMA_RD_PWR_EN(n)		(0x168 + 4 * (n))
 #define EDMA_CH_BASE(dir, n)		(0x200 + (n) * 0x200 + (dir) * 0x100)
@@ -104,6 +108,12 @@ extern int epm_logtype;
 #define HDMA_INT_STAT			0x84
 #define HDMA_INT_SETUP			0x88
 #define HDMA_INT_CLEAR			0x8c
+#define HDMA_MSI_STOP_LO		0x90
+#define HDMA_MSI_WM_LO			0x98
+#define HDMA_MSI_ABORT_LO		0xa0
+#define HDMA_MSI_MSGDATA		0xa8
+#define HDMA_SETUP_RSIE			(1u << 3)
+#define HDMA_SETUP_RAIE			(1u << 5)
 #define HDMA_DB_START			(1u << 0)
 #define HDMA_DB_STOP			(1u << 1)
 #define HDMA_INT_STOP			(1u << 0)

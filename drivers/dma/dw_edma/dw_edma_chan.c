@@ -531,7 +531,7 @@ poll_imwr(struct dw_edma_chan *ch, uint64_t now)
 		*ch->cpl_word = 0;
 		rte_mb();
 		adv = dw_edma_chan_progress(ch);
-		/* a STOP or ABORT IMWr carries no progress: look at once */
+		/* an IMWr without progress is an ABORT's: look at once */
 		if (adv == 0)
 			dw_edma_chan_diagnose(ch, false);
 		return;

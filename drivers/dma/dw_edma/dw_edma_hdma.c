@@ -22,9 +22,10 @@ hdma_reg_need(bool rd, unsigned int hw_ch)
 }
 
 /*
- * IMWr completion: STOP, ABORT and watermark IMWrs all go to the channel's
- * host word (its IOMMU mapping is what completion relies on), the data
- * non-zero. Addresses before the remote enables (spec E.2).
+ * IMWr completion: the watermark and ABORT IMWrs go to the channel's host
+ * word (its IOMMU mapping is what completion relies on), the data non-zero;
+ * STOP's address too, in case the remote STOP enable is ever set. Addresses
+ * before the remote enables (spec E.2).
  */
 static void
 hdma_imwr_setup(struct dw_edma_chan *ch)
@@ -47,8 +48,13 @@ hdma_enable(struct dw_edma_chan *ch)
 
 	dw_ch_wr(ch, DW_HDMA_CH_EN, 1);
 	if (ch->cpl == DW_CPL_IMWR) {
+		/*
+		 * The watermark IMWr (RWIE on each batch's last element) reports
+		 * progress; RAIE adds one on an abort. No RSIE: a STOP IMWr after
+		 * every batch would only repeat the watermark's news.
+		 */
 		hdma_imwr_setup(ch);
-		setup |= DW_HDMA_SETUP_RSIE | DW_HDMA_SETUP_RAIE;
+		setup |= DW_HDMA_SETUP_RAIE;
 	}
 	dw_ch_wr(ch, DW_HDMA_INT_SETUP, setup);
 	dw_ch_wr(ch, DW_HDMA_FUNC_NUM, ch->fn->func_num);

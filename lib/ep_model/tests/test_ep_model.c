@@ -2177,6 +2177,76 @@ test_bar_access_sync(void)
 	return 0;
 }
 
+/*
+ * IMWr (spec C.1, D.1, E.2): an element with RIE (HDMA: RWIE) that completes
+ * writes the IMWr data to the host address in the IMWr registers; HDMA also
+ * on STOP with RSIE and on ABORT with RAIE. The address goes through the
+ * host IOMMU like data: an unmapped one is dropped and counted.
+ */
+static int
+test_imwr(void)
+{
+	uint32_t *word = rte_zmalloc(NULL, 64, 64);
+	uint8_t *buf = rte_zmalloc(NULL, 4096, 64);
+	struct ep_model_stats st;
+	struct t t;
+	uint32_t b;
+
+	EP_TEST_ASSERT(word != NULL && buf != NULL, "rte_zmalloc");
+	/* HDMA native: watermark (RWIE), then STOP (RSIE), then ABORT (RAIE) */
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,layout=hdma-native"), 0, "setup");
+	b = chb(&t, RD, 0);
+	w32(&t, b + 0x98, (uint32_t)(uintptr_t)&word[0]);	/* msi_watermark */
+	w32(&t, b + 0x9c, (uint32_t)((uintptr_t)&word[0] >> 32));
+	w32(&t, b + 0x90, (uint32_t)(uintptr_t)&word[1]);	/* msi_stop */
+	w32(&t, b + 0x94, (uint32_t)((uintptr_t)&word[1] >> 32));
+	w32(&t, b + 0xa0, (uint32_t)(uintptr_t)&word[2]);	/* msi_abort */
+	w32(&t, b + 0xa4, (uint32_t)((uintptr_t)&word[2] >> 32));
+	w32(&t, b + 0xa8, 0x5a5a1234);				/* msi_msgdata */
+	ll_data(&t, RD, 0, 0, CB | RIE, 64, (uintptr_t)buf, 0x4000000);
+	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
+	/* start_ch's int_setup has no remote enables: only the watermark IMWr */
+	run(&t);
+	EP_TEST_ASSERT_EQ(word[0], 0x5a5a1234, "watermark IMWr data");
+	EP_TEST_ASSERT_EQ(word[1], 0, "no STOP IMWr without RSIE");
+	w32(&t, b + 0x88, 0x7 | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6));
+	ll_data(&t, RD, 0, 1, CB, 64, (uintptr_t)buf, 0x4000000);
+	ll_data(&t, RD, 0, 2, CB, 64, 0xdead0000, 0x4000000);	/* IOMMU fault */
+	ring(&t, RD, 0);
+	run(&t);
+	EP_TEST_ASSERT_EQ(word[2], 0x5a5a1234, "ABORT IMWr with RAIE");
+	/* an IMWr address the host does not map is dropped and counted */
+	w32(&t, b + 0x8c, 7);
+	w32(&t, b + 0x90, 0x10);
+	w32(&t, b + 0x94, 0);
+	ll_data(&t, RD, 0, 0, CB, 64, (uintptr_t)buf, 0x4000000);
+	ll_data(&t, RD, 0, 1, 0, 64, (uintptr_t)buf, 0x4000000);	/* stop here */
+	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
+	w32(&t, b + 0x88, 0x7 | (1 << 3) | (1 << 4) | (1 << 6));
+	run(&t);
+	ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.imwr, 3, "three IMWrs");
+	EP_TEST_ASSERT_EQ(st.imwr_faults, 1, "the STOP IMWr to 0x10 dropped");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	teardown(&t);
+
+	/* eDMA: DONE IMWr to the direction's address with the channel's 16 bits */
+	word[0] = 0;
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,wr=2,rd=2"), 0, "setup eDMA");
+	w32(&t, 0x0cc, (uint32_t)(uintptr_t)&word[0]);		/* rd_done_imwr */
+	w32(&t, 0x0d0, (uint32_t)((uintptr_t)&word[0] >> 32));
+	w32(&t, 0x0dc, 0xbeef0000 | 0xcafe);			/* rd_ch01_imwr_data */
+	ll_data(&t, RD, 1, 0, CB | LIE | RIE, 64, (uintptr_t)buf, 0x4000000);
+	start_ch(&t, RD, 1, true, slot_addr(&t, RD, 1, 0), 1);
+	run(&t);
+	EP_TEST_ASSERT_EQ(word[0], 0xbeef, "channel 1's half of the data");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	teardown(&t);
+	rte_free(word);
+	rte_free(buf);
+	return 0;
+}
+
 static const struct ep_test_case cases[] = {
 	{ "config_keys", test_config_keys },
 	{ "meta_unroll", test_meta_unroll },
@@ -2220,6 +2290,7 @@ static const struct ep_test_case cases[] = {
 	{ "hostile_config", test_hostile_config },
 	{ "reserved_writes", test_reserved_writes },
 	{ "bar_access_sync", test_bar_access_sync },
+	{ "imwr", test_imwr },
 };
 
 int

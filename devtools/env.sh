@@ -18,11 +18,16 @@ ep_setup() {
 }
 
 ep_build() {
-	local werror=${EP_WERROR:-false}
-	if [ -f "$EP_BUILD_DIR/build.ninja" ]; then
+	local werror=${EP_WERROR:-false} stamp=$EP_BUILD_DIR/.ep-dma-dpdk
+	# a build made against another DPDK prefix is configured afresh
+	if [ -f "$EP_BUILD_DIR/build.ninja" ] &&
+			[ "$(cat "$stamp" 2>/dev/null)" = "$EP_DPDK_LIBDIR" ]; then
 		meson configure "$EP_BUILD_DIR" -Dwerror="$werror" >/dev/null
+	elif [ -f "$EP_BUILD_DIR/build.ninja" ]; then
+		meson setup --wipe "$EP_BUILD_DIR" "$EP_ROOT" -Dwerror="$werror" >/dev/null
 	else
 		meson setup "$EP_BUILD_DIR" "$EP_ROOT" -Dwerror="$werror" >/dev/null
 	fi || { echo "[build] meson setup failed" >&2; return 1; }
+	echo "$EP_DPDK_LIBDIR" >"$stamp"
 	ninja -C "$EP_BUILD_DIR" >&2 || { echo "[build] build failed" >&2; return 1; }
 }

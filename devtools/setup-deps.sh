@@ -4,8 +4,11 @@
 # Install everything this project needs on a Debian 12 (bookworm) machine:
 #  - Debian packages (compiler, meson, ninja, pyelftools, dpdk-dev, ...);
 #  - a DPDK 22.11 built from Debian's own source package with the driver SDK
-#    enabled (Debian's libdpdk-dev lacks rte_dmadev_pmd.h and friends),
-#    installed into a prefix outside the clone and reused when complete.
+#    enabled (Debian's libdpdk-dev lacks rte_dmadev_pmd.h and friends) and
+#    its own dpdk-test, installed into a prefix outside the clone and reused
+#    when complete. Its libraries, drivers and programs carry a run path to
+#    the prefix, so a process that starts from it loads this DPDK only,
+#    never a system one beside it.
 #
 # Idempotent. Prints the prefix's pkg-config dir on the last line of stdout
 # when called with --print-pkgconfig.
@@ -15,14 +18,14 @@ say() { echo "[setup] $*" >&2; }
 die() { echo "[setup] ERROR: $*" >&2; exit 1; }
 
 CACHE_ROOT=${XDG_CACHE_HOME:-$HOME/.cache}
-DPDK_PREFIX=${DPDK_PREFIX:-$CACHE_ROOT/ep-dma/dpdk-22.11}
+# Bump when the build recipe below changes: a new recipe gets a new prefix.
+RECIPE_VERSION=3
+DPDK_PREFIX=${DPDK_PREFIX:-$CACHE_ROOT/ep-dma/dpdk-22.11-r$RECIPE_VERSION}
 DPDK_SRC_DIR=${DPDK_SRC_DIR:-$CACHE_ROOT/ep-dma/src}
 # Minimal driver set: what our PMD and apps need, plus dma/skeleton to
 # compare against. Everything else is left out to keep the build short.
 DPDK_DRIVERS='bus/pci,bus/vdev,mempool/ring,dma/skeleton'
 STAMP=$DPDK_PREFIX/.ep-dma-complete
-# Bump when the build recipe below changes, so stale prefixes get rebuilt.
-RECIPE_VERSION=2
 
 # Debian's pyelftools is only visible to Debian's python3.
 export PATH=/usr/bin:/bin:/usr/sbin:/sbin:$PATH
@@ -84,6 +87,7 @@ prefix_complete() {
 	[ -f "$DPDK_PREFIX/include/bus_pci_driver.h" ] &&
 	[ -f "$DPDK_PREFIX/include/bus_vdev_driver.h" ] &&
 	[ -f "$DPDK_PREFIX/include/dev_driver.h" ] &&
+	[ -x "$DPDK_PREFIX/bin/dpdk-test" ] &&
 	ls "$DPDK_PREFIX"/lib*/pkgconfig/libdpdk.pc >/dev/null 2>&1
 }
 
@@ -107,8 +111,9 @@ build_dpdk() {
 		--buildtype=release -Ddefault_library=shared \
 		-Denable_driver_sdk=true \
 		-Denable_drivers="$DPDK_DRIVERS" \
-		-Ddisable_apps='*' -Dtests=false -Denable_docs=false \
-		-Dexamples= -Dplatform=generic -Dmax_lcores=128 >&2) ||
+		-Ddisable_apps='*' -Dtests=true -Denable_docs=false \
+		-Dexamples= -Dplatform=generic -Dmax_lcores=128 \
+		"-Dc_link_args=-Wl,-rpath,\$ORIGIN:\$ORIGIN/../lib:\$ORIGIN/../.." >&2) ||
 		die "DPDK meson setup failed"
 	ninja -C "$srcdir/build-ep-dma" install >&2 || die "DPDK build failed"
 	echo "$RECIPE_VERSION" >"$STAMP"

@@ -12,14 +12,19 @@ usage="usage: $0 <librte_dma_dw_edma.so> <libep_model_vdev.so> <libep_model.so>"
 drv=${1:?$usage}
 vdev=${2:?$usage}
 model=${3:?$usage}
+# DPDK_TEST_BIN: the dpdk-test of the DPDK the project is built against
+# (the set-up builds it), so that the process runs one DPDK.
 dpdk_test=${DPDK_TEST_BIN:-/usr/bin/dpdk-test}
 # STOCK_DEVARGS: more driver devargs (e.g. completion=llp), and the prefix
 # of the result lines that names the variant.
 extra=${STOCK_DEVARGS:+,$STOCK_DEVARGS}
 name_prefix=${STOCK_NAME:-stock}
+# STOCK_AUTOLOAD=1: the PMD is installed in the DPDK's plugin directory;
+# no -d, as an unmodified application runs.
+autoload=${STOCK_AUTOLOAD:-0}
 if [ ! -x "$dpdk_test" ]; then
-	echo "SKIP stock/dmadev_autotest ($dpdk_test not installed: apt-get install dpdk-dev)"
-	exit 77
+	echo "FAIL stock/dmadev_autotest ($dpdk_test missing: run devtools/setup-deps.sh)"
+	exit 1
 fi
 # EAL loads a -d plugin only if no directory above it is world-writable, and
 # a clone may well live under /tmp: stage the driver in a private directory.
@@ -28,13 +33,15 @@ mkdir -p "$stage_root" && chmod go-w "$stage_root" || exit 1
 stage=$(mktemp -d "$stage_root/plugin.XXXXXX") || exit 1
 log=$stage/dpdk-test.log
 trap 'rm -rf "$stage"' EXIT
-cp "$drv" "$vdev" "$stage/" || exit 1
-# Debian's DPDK libraries must serve dpdk-test; only the model library,
-# which the staged driver no longer finds through its RUNPATH, comes from
-# our build.
-export LD_LIBRARY_PATH=$(dirname "$(realpath "$model")")
-DPDK_TEST=dmadev_autotest timeout --kill-after=10 600 "$dpdk_test" \
-	-d "$stage/$(basename "$drv")" -d "$stage/$(basename "$vdev")" \
+plugins=()
+if [ "$autoload" != 1 ]; then
+	cp "$drv" "$vdev" "$stage/" || exit 1
+	plugins=(-d "$stage/$(basename "$drv")" -d "$stage/$(basename "$vdev")")
+	# the model library, which the staged plugin no longer finds through
+	# its build-tree RUNPATH, comes from our build
+	export LD_LIBRARY_PATH=$(dirname "$(realpath "$model")")
+fi
+DPDK_TEST=dmadev_autotest timeout --kill-after=10 600 "$dpdk_test" "${plugins[@]}" \
 	--no-huge --iova-mode=va -m 512 --no-pci --no-shconf \
 	--vdev "dma_dw_edma_sim0,wr=1,rd=1,desc_size=16384,outbound=0x1000000000000$extra" \
 	</dev/null >"$log" 2>&1

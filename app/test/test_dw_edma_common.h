@@ -62,9 +62,12 @@ t_sim_open(struct t_sim *s, const char *args)
 
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "dma_dw_edma_sim%u", t_sim_seq++);
-	/* DW_EDMA_TEST_DEVARGS: driver devargs every case adds (e.g. completion=llp) */
+	/*
+	 * DW_EDMA_TEST_DEVARGS: driver devargs every case adds (e.g.
+	 * completion=llp), unless the case chose its completion mode itself
+	 */
 	x = getenv("DW_EDMA_TEST_DEVARGS");
-	if (x != NULL && x[0] != '\0') {
+	if (x != NULL && x[0] != '\0' && strstr(args, "completion=") == NULL) {
 		snprintf(all, sizeof(all), "%s%s%s", args, args[0] != '\0' ? "," : "", x);
 		args = all;
 	}

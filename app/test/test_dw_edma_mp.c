@@ -361,6 +361,11 @@ primary(int argc, char **argv)
 		return 1;
 	}
 	ep_model_info_get(m, &mi);
+	/* the model has acted on the primary's writes: its BARs hold still */
+	if (ep_model_sync(m, WAIT_MS) != 0) {
+		printf("FAIL %s/model_sync\n", suite);
+		return 1;
+	}
 	bars_snapshot(m, snap);
 	pid = spawn_secondary(argc, argv, ready, go);
 	close(ready[1]);

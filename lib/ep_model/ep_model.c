@@ -139,6 +139,7 @@ free_model(struct ep_model *m)
 	free(m->meta_shadow);
 	free(m->meta_img);
 	pthread_mutex_destroy(&m->lock);
+	pthread_cond_destroy(&m->scanned);
 	free(m);
 }
 
@@ -207,6 +208,7 @@ ep_model_create_ext(const char *name, const char *args, const struct ep_model_en
 	if (env != NULL)
 		m->env = *env;
 	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->scanned, NULL);
 	rc = epm_config_parse(args, &m->cfg);
 	if (rc != 0)
 		goto fail;
@@ -680,4 +682,35 @@ ep_model_bar_write(struct ep_model *m, unsigned int bar, uint64_t off, unsigned 
 	}
 	pthread_mutex_unlock(&m->lock);
 	return 0;
+}
+
+int
+ep_model_sync(struct ep_model *m, unsigned int timeout_ms)
+{
+	struct timespec end;
+	uint64_t target;
+	int rc = 0;
+
+	if (m == NULL)
+		return -EINVAL;
+	pthread_mutex_lock(&m->lock);
+	if (!m->cfg.thread) {
+		if (!m->link_down)
+			epm_full_scan(m);
+		pthread_mutex_unlock(&m->lock);
+		return 0;
+	}
+	/* no scan runs while we hold the lock: the next one sees every write */
+	target = m->full_scans + 1;
+	clock_gettime(CLOCK_REALTIME, &end);
+	end.tv_sec += timeout_ms / 1000;
+	end.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (end.tv_nsec >= 1000000000) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000;
+	}
+	while (m->full_scans < target && rc == 0)
+		rc = pthread_cond_timedwait(&m->scanned, &m->lock, &end);
+	pthread_mutex_unlock(&m->lock);
+	return rc == 0 ? 0 : -ETIMEDOUT;
 }

@@ -220,6 +220,17 @@ int ep_model_poll(struct ep_model *m);
  */
 int ep_model_advance_us(struct ep_model *m, uint64_t us);
 
+/**
+ * Wait until the model has acted on every host write to its BARs made
+ * before the call: the engine has scanned all its registers since. Host
+ * writes reach the in-process model as plain stores its engine notices
+ * later; tests that look at the model's state right after writing use this
+ * instead of a sleep. With thread=0 the scan is done here.
+ * @return 0, -ETIMEDOUT when the engine did not scan within timeout_ms
+ * (link down: the engine does not scan), -EINVAL.
+ */
+int ep_model_sync(struct ep_model *m, unsigned int timeout_ms);
+
 /** Get the engine counters. */
 int ep_model_stats_get(const struct ep_model *m,
 		struct ep_model_stats *stats);

@@ -679,6 +679,16 @@ epm_timed(struct ep_model *m, uint64_t now)
 	epm_handshake_tick(m, now);
 }
 
+/* Scan every register word; ep_model_sync() waits for one of these. */
+void
+epm_full_scan(struct ep_model *m)
+{
+	epm_regs_scan(m);
+	epm_meta_scan(m);
+	m->full_scans++;
+	pthread_cond_broadcast(&m->scanned);
+}
+
 int
 epm_pass(struct ep_model *m, unsigned int rounds)
 {
@@ -691,7 +701,7 @@ epm_pass(struct ep_model *m, unsigned int rounds)
 		return 0;
 	/* poll() (one round) always scans everything: tests are exact. */
 	if (rounds == 1 || m->idle_pass || ++m->passes % EPM_FULL_SCAN_EVERY == 0)
-		epm_regs_scan(m);
+		epm_full_scan(m);
 	else
 		epm_regs_scan_hot(m);
 	for (r = 0; r < rounds; r++) {

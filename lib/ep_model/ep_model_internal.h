@@ -238,6 +238,8 @@ struct ep_model {
 	struct epm_cfg cfg;
 	struct ep_model_env env;
 	pthread_mutex_t lock;
+	pthread_cond_t scanned;	/* signalled after every full register scan */
+	uint64_t full_scans;
 
 	struct epm_bar bar[EP_MODEL_NUM_BARS];
 	uint32_t *regs;		/* register window inside its BAR */
@@ -311,6 +313,7 @@ bool epm_is_hdma_native(const struct ep_model *m);
 
 /* ep_model_engine.c */
 int epm_pass(struct ep_model *m, unsigned int rounds);
+void epm_full_scan(struct ep_model *m);
 void epm_timed(struct ep_model *m, uint64_t now);
 uint64_t epm_now(const struct ep_model *m);
 void epm_ch_doorbell(struct ep_model *m, struct epm_chan *c, bool stop);

@@ -2247,6 +2247,32 @@ test_imwr(void)
 	return 0;
 }
 
+/*
+ * ep_model_sync(): with the engine in its own thread, a host write is
+ * acted on by the time the call returns (here: a violation is counted),
+ * without a sleep; with the link down the engine does not scan: timeout.
+ */
+static int
+test_sync(void)
+{
+	struct t t;
+	int i;
+
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=1,idle_sleep_us=1000"), 0, "setup");
+	for (i = 0; i < 20; i++) {
+		w32(&t, 0x000, i + 1);		/* ctrl_data_arb_prior: not the host's */
+		EP_TEST_ASSERT_EQ(ep_model_sync(t.m, 5000), 0, "sync %d", i);
+		EP_TEST_ASSERT_EQ(violations(&t), (uint64_t)i + 1, "write %d seen", i);
+	}
+	ep_model_violations_clear(t.m);
+	ep_model_link_set(t.m, false);
+	EP_TEST_ASSERT_EQ(ep_model_sync(t.m, 50), -ETIMEDOUT, "no scan while down");
+	ep_model_link_set(t.m, true);
+	EP_TEST_ASSERT_EQ(ep_model_sync(t.m, 5000), 0, "scans again");
+	teardown(&t);
+	return 0;
+}
+
 static const struct ep_test_case cases[] = {
 	{ "config_keys", test_config_keys },
 	{ "meta_unroll", test_meta_unroll },
@@ -2291,6 +2317,7 @@ static const struct ep_test_case cases[] = {
 	{ "reserved_writes", test_reserved_writes },
 	{ "bar_access_sync", test_bar_access_sync },
 	{ "imwr", test_imwr },
+	{ "sync", test_sync },
 };
 
 int

@@ -63,9 +63,21 @@ long_lines() { # DPDK's limit is 100 columns (tabs count 8)
 		if (length($0) > 100) print FILENAME ":" FNR ": " length($0) " columns" }'
 }
 
+# Exported symbols are listed twice: version.map (DPDK up to 25.03 and our
+# out-of-tree build) and RTE_EXPORT_* marks in the sources (25.07+).
+export_marks() {
+	local d=drivers/dma/dw_edma map marks
+	map=$(sed -n 's/^[[:space:]]*\([a-z_][a-z0-9_]*\);$/\1/p' "$d/version.map" | sort)
+	marks=$(grep -ho 'RTE_EXPORT_[A-Z_]*SYMBOL(\([a-z0-9_]*\)' "$d"/*.c |
+		sed 's/.*(//' | sort)
+	[ "$map" = "$marks" ] || diff <(echo "$map") <(echo "$marks") |
+		sed 's/^</version.map only:/; s/^>/RTE_EXPORT mark only:/' | grep only
+}
+
 check spdx-tag spdx
 check trailing-whitespace trailing_ws
 check tab-indent space_indent
 check forbidden-tokens forbidden_tokens
 check line-length long_lines
+check export-marks export_marks
 exit $((failed > 0))

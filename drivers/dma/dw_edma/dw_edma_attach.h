@@ -11,7 +11,7 @@
  * whose BARs some bus has already mapped. The PMD's own PCI probe uses it;
  * so can another bus driver that presents such a function (for example a
  * software model of the endpoint in the same process). Not a stable API:
- * exported for DPDK drivers only (__rte_internal).
+ * exported for other DPDK drivers only, as internal symbols.
  */
 
 #include <stdbool.h>

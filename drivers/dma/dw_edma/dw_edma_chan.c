@@ -181,6 +181,14 @@ chan_recover(struct dw_edma_chan *ch, uint16_t f, enum rte_dma_status_code sc,
 	bool fail = f != ch->sub_head && !ch->slots[f].wb, fenced = false;
 	uint64_t sj;
 
+	/* never walk the ring past what was released */
+	if (unlikely(ring_dist(ch, ch->hw_done, f) > ring_dist(ch, ch->hw_done, ch->sub_head) ||
+			nrun > ring_dist(ch, f, ch->sub_head))) {
+		DW_LOG(ERR, "%s: recovery at slot %u (resume %u) outside the released slots "
+			"[%u, %u)", ch->name, f, resume, ch->hw_done, ch->sub_head);
+		dw_edma_chan_err_enter(ch, "inconsistent recovery position", f);
+		return;
+	}
 	ch->cnt.ring_resets++;
 	slots_done(ch, ring_dist(ch, ch->hw_done, f));
 	if (fail) {

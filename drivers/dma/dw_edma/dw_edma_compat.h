@@ -15,22 +15,42 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include <rte_version.h>
+#include <rte_common.h>
 #include <rte_log.h>
+#include <rte_version.h>
 
 /*
- * Logging: 22.11 has rte_log() with an explicit newline; 24.11+ adds
- * RTE_LOG_LINE which appends it. Our macro appends the newline itself.
+ * Logging: RTE_LOG_LINE (24.11+) appends the newline and refuses one in
+ * the format; 22.11 has only RTE_LOG, on which the same macro is built.
  */
-#define DW_EDMA_LOG_RAW(level, logtype, fmt, ...) \
-	rte_log(RTE_LOG_ ## level, logtype, "dw_edma: " fmt "\n", ##__VA_ARGS__)
+#ifndef RTE_LOG_LINE
+#define RTE_LOG_LINE(l, t, ...) \
+	RTE_LOG(l, t, RTE_FMT(RTE_FMT_HEAD(__VA_ARGS__ ,) "\n", RTE_FMT_TAIL(__VA_ARGS__ ,)))
+#endif
 
 /*
- * Drivers' bus headers: 22.11 exposes bus_pci_driver.h / bus_vdev_driver.h
+ * Exported symbols: DPDK 25.07+ marks them where they are defined and
+ * generates the linker map from the marks (eal_export.h, internal to
+ * DPDK's tree); earlier releases read version.map. Both are kept: the
+ * marks are empty where eal_export.h does not exist.
+ */
+#if defined(__has_include)
+#if __has_include(<eal_export.h>)
+#include <eal_export.h>
+#endif
+#endif
+#ifndef RTE_EXPORT_EXPERIMENTAL_SYMBOL
+#define RTE_EXPORT_EXPERIMENTAL_SYMBOL(symbol, ver)
+#endif
+#ifndef RTE_EXPORT_INTERNAL_SYMBOL
+#define RTE_EXPORT_INTERNAL_SYMBOL(symbol)
+#endif
+
+/*
+ * Drivers' bus headers: 22.11 exposes bus_pci_driver.h
  * with the driver SDK; the same names exist in 24.11 and 25.11.
  */
 #include <bus_pci_driver.h>
-#include <bus_vdev_driver.h>
 #include <rte_dmadev_pmd.h>
 
 /*
@@ -45,7 +65,7 @@
  * offset of the BAR (VFIO_DEVICE_GET_REGION_INFO) and pread()/pwrite() the
  * device fd ourselves. Either way: one system call per access.
  */
-#if RTE_VERSION >= RTE_VERSION_NUM(24, 11, 0, 0)
+#if RTE_VERSION_NUM(24, 11, 0, 0) <= RTE_VERSION
 #define DW_EDMA_HAVE_PCI_MMIO 1
 #else
 #define DW_EDMA_HAVE_PCI_MMIO 0

@@ -256,7 +256,7 @@ dw_edma_submit(void *priv, uint16_t vchan)
  * first failed job and flag it through has_error; with a status array
  * (rte_dma_completed_status) report every job with its status.
  */
-static __rte_always_inline uint16_t
+static inline uint16_t
 jobs_collect(struct dw_edma_chan *ch, uint16_t nb_cpls, uint16_t *last_idx,
 		enum rte_dma_status_code *status, bool *has_error)
 {

@@ -140,6 +140,7 @@ static const char *const dw_devarg_keys[] = {
 	"ready_timeout_ms", "m2m_base", "completion", "stall_us", "stall_fail_ms", NULL,
 };
 
+RTE_EXPORT_INTERNAL_SYMBOL(dw_edma_devarg_key)
 bool
 dw_edma_devarg_key(const char *key)
 {
@@ -435,12 +436,14 @@ fail:
 	return rc;
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(dw_edma_fn_attach)
 int
 dw_edma_fn_attach(const struct dw_edma_fn_desc *d)
 {
 	return dw_edma_fn_attach_io(d, NULL, NULL);
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(dw_edma_fn_detach)
 int
 dw_edma_fn_detach(const char *name)
 {

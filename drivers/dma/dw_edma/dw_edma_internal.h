@@ -32,8 +32,8 @@
 #include "rte_pmd_dw_edma.h"
 
 extern int dw_edma_logtype;
-#define DW_LOG(level, fmt, ...) \
-	DW_EDMA_LOG_RAW(level, dw_edma_logtype, fmt, ##__VA_ARGS__)
+#define RTE_LOGTYPE_DW_EDMA dw_edma_logtype
+#define DW_LOG(level, ...) RTE_LOG_LINE(level, DW_EDMA, __VA_ARGS__)
 
 #define DW_EDMA_MAX_CHANS		(2 * DW_META_MAX_CH)
 /* Endpoint functions one process (group) can drive. */

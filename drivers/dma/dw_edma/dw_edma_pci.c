@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <inttypes.h>
 
+#include <rte_devargs.h>
 #include <rte_eal.h>
 
 #include "dw_edma_internal.h"

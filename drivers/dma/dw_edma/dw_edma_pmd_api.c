@@ -10,6 +10,7 @@
 
 #include "dw_edma_internal.h"
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_pmd_dw_edma_chan_info_get, 26.11)
 int
 rte_pmd_dw_edma_chan_info_get(int16_t dev_id, struct rte_pmd_dw_edma_chan_info *info)
 {
@@ -33,6 +34,7 @@ rte_pmd_dw_edma_chan_info_get(int16_t dev_id, struct rte_pmd_dw_edma_chan_info *
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_pmd_dw_edma_counters_get, 26.11)
 int
 rte_pmd_dw_edma_counters_get(int16_t dev_id, struct rte_pmd_dw_edma_counters *counters)
 {
@@ -47,6 +49,7 @@ rte_pmd_dw_edma_counters_get(int16_t dev_id, struct rte_pmd_dw_edma_counters *co
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_pmd_dw_edma_counters_reset, 26.11)
 int
 rte_pmd_dw_edma_counters_reset(int16_t dev_id)
 {

@@ -297,7 +297,8 @@ chan_poll_wb(struct dw_edma_chan *ch)
 static inline void
 chan_poll(struct dw_edma_chan *ch)
 {
-	if (likely(ch->cpl == DW_CPL_WB)) {
+	/* a recovery in wait owns the ring position: no progress meanwhile */
+	if (likely(ch->cpl == DW_CPL_WB && !ch->recover_pending)) {
 		if (chan_poll_wb(ch) || (++ch->idle_polls & 15) != 0)
 			return;
 	}

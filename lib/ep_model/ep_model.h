@@ -94,7 +94,9 @@ struct ep_model_stats {
 				     *   does not map (dropped, as the host's
 				     *   IOMMU would) */
 	uint64_t doorbells_ignored; /**< doorbells for a channel not enabled
-				     *   (engine_en/pwr_en/ch_en or LLE off) */
+				     *   (engine_en/pwr_en/ch_en or LLE off),
+				     *   or halted by an abort the host has not
+				     *   cleared */
 };
 
 /**

@@ -304,6 +304,14 @@ epm_ch_enabled(const struct ep_model *m, const struct epm_chan *c)
 		(epm_reg_live(m, c->blk + EDMA_CH_CTL1) & EDMA_CTL1_LLE);
 }
 
+static bool
+abort_latched(const struct ep_model *m, const struct epm_chan *c)
+{
+	if (native(m))
+		return (epm_reg_live(m, c->blk + HDMA_INT_STAT) & HDMA_INT_ABORT) != 0;
+	return (epm_reg_live(m, status_off(c->dir)) & EDMA_INT_ABORT(c->idx)) != 0;
+}
+
 void
 epm_ch_doorbell(struct ep_model *m, struct epm_chan *c, bool stop)
 {
@@ -324,6 +332,15 @@ epm_ch_doorbell(struct ep_model *m, struct epm_chan *c, bool stop)
 	 * again, even if the scan has not reached it yet.
 	 */
 	consume_int_clear(m, c);
+	/*
+	 * The reference does not say whether a doorbell restarts a channel
+	 * whose abort the host has not cleared. The conservative model: it
+	 * does not; the host clears ABORT, then restarts (as Linux does).
+	 */
+	if (c->state == EPM_CH_HALTED && abort_latched(m, c)) {
+		m->stats.doorbells_ignored++;
+		return;
+	}
 	if (c->state == EPM_CH_RUNNING) {
 		if (m->cfg.missed_doorbell) {
 			m->stats.doorbells_lost++;

@@ -2273,6 +2273,42 @@ test_sync(void)
 	return 0;
 }
 
+/* A doorbell does not restart a channel whose abort the host has not cleared. */
+static int
+test_restart_needs_clear(void)
+{
+	uint8_t *buf = rte_zmalloc(NULL, 4096, 64);
+	struct ep_model_stats st0, st1;
+	struct t t;
+
+	EP_TEST_ASSERT(buf != NULL, "rte_zmalloc");
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
+	ll_data(&t, RD, 0, 0, CB, 64, 0xdead0000, 0x4000000);	/* IOMMU fault */
+	ll_data(&t, RD, 0, 1, CB, 64, (uintptr_t)buf, 0x4000000);
+	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "halted");
+	/* the host fixes the element but does not clear ABORT: ignored */
+	ll_data(&t, RD, 0, 0, CB, 64, (uintptr_t)buf, 0x4000000);
+	ep_model_stats_get(t.m, &st0);
+	ring(&t, RD, 0);
+	run(&t);
+	ep_model_stats_get(t.m, &st1);
+	EP_TEST_ASSERT_EQ(st1.doorbells_ignored - st0.doorbells_ignored, 1, "ignored");
+	EP_TEST_ASSERT_EQ(st1.elements, st0.elements, "nothing ran");
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "still halted");
+	/* cleared, then rung: it runs from where it halted */
+	w32(&t, 0x0ac, 1u << 16);
+	ring(&t, RD, 0);
+	run(&t);
+	ep_model_stats_get(t.m, &st1);
+	EP_TEST_ASSERT_EQ(st1.elements - st0.elements, 2, "both elements ran");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	teardown(&t);
+	rte_free(buf);
+	return 0;
+}
+
 static const struct ep_test_case cases[] = {
 	{ "config_keys", test_config_keys },
 	{ "meta_unroll", test_meta_unroll },
@@ -2318,6 +2354,7 @@ static const struct ep_test_case cases[] = {
 	{ "bar_access_sync", test_bar_access_sync },
 	{ "imwr", test_imwr },
 	{ "sync", test_sync },
+	{ "restart_needs_clear", test_restart_needs_clear },
 };
 
 int

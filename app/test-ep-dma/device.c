@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <rte_dev.h>
 #include <rte_dmadev.h>
 
 #ifdef EP_HAVE_DW_EDMA
@@ -22,6 +23,47 @@
 #endif
 
 #include "ep_dma.h"
+
+/*
+ * The driver of the rte_device called name: a dmadev's own device (vdevs
+ * such as dma_skeleton0) or, for a dw_edma channel, its function.
+ */
+static void
+find_driver(const char *name, char *out, size_t len)
+{
+	static const char *const buses[] = { "bus=vdev", "bus=pci" };
+	struct rte_dev_iterator it;
+	struct rte_device *dev;
+	unsigned int b;
+
+	snprintf(out, len, "?");
+	for (b = 0; b < RTE_DIM(buses); b++) {
+		RTE_DEV_FOREACH(dev, buses[b], &it) {
+			const struct rte_driver *drv = rte_dev_driver(dev);
+
+			if (strcmp(rte_dev_name(dev), name) != 0 || drv == NULL)
+				continue;
+			snprintf(out, len, "%s", rte_driver_name(drv));
+			return;
+		}
+	}
+}
+
+const char *
+ep_completion_name(int mode)
+{
+#ifdef EP_HAVE_DW_EDMA
+	switch (mode) {
+	case RTE_PMD_DW_EDMA_CPL_WRITE_BACK: return "write-back";
+	case RTE_PMD_DW_EDMA_CPL_IMWR: return "imwr";
+	case RTE_PMD_DW_EDMA_CPL_LLP: return "llp";
+	default: break;
+	}
+#else
+	RTE_SET_USED(mode);
+#endif
+	return "?";
+}
 
 int
 ep_dev_describe(int16_t id, struct ep_dev_desc *d)
@@ -41,7 +83,9 @@ ep_dev_describe(int16_t id, struct ep_dev_desc *d)
 	d->min_desc = info.min_desc;
 	d->max_sges = info.max_sges;
 	d->numa_node = info.numa_node;
+	d->configured = info.nb_vchans > 0;
 	d->chan_dir = EP_DIR_MEM2MEM;
+	d->completion = -1;
 #ifdef EP_HAVE_DW_EDMA
 	{
 		struct rte_pmd_dw_edma_chan_info ci;
@@ -54,9 +98,12 @@ ep_dev_describe(int16_t id, struct ep_dev_desc *d)
 				ci.function);
 			d->hw_ch = ci.hw_ch;
 			d->m2m_base = ci.m2m_base;
+			d->completion = (int)ci.completion;
 		}
 	}
 #endif
+	find_driver(d->is_dw_edma ? d->function : d->name, d->driver,
+		sizeof(d->driver));
 #ifdef EP_HAVE_EP_MODEL
 	if (d->is_dw_edma) {
 		struct ep_model *m = ep_model_vdev_model(d->function);
@@ -74,24 +121,45 @@ ep_dev_describe(int16_t id, struct ep_dev_desc *d)
 	return 0;
 }
 
-/* Doorbell and MMIO-read counters; -ENOTSUP for devices not ours. */
+/* The PMD's fast-path counters; -ENOTSUP (valid false) for other devices. */
 int
-ep_dev_counters(int16_t id, uint64_t *doorbells, uint64_t *mmio_reads)
+ep_dev_counters(int16_t id, struct ep_ctr *c)
 {
 #ifdef EP_HAVE_DW_EDMA
-	struct rte_pmd_dw_edma_counters c;
+	struct rte_pmd_dw_edma_counters pc;
+#endif
 
-	if (rte_pmd_dw_edma_counters_get(id, &c) == 0) {
-		*doorbells = c.doorbells;
-		*mmio_reads = c.mmio_reads;
+	memset(c, 0, sizeof(*c));
+#ifdef EP_HAVE_DW_EDMA
+	if (rte_pmd_dw_edma_counters_get(id, &pc) == 0) {
+		c->valid = true;
+		c->doorbells = pc.doorbells;
+		c->mmio_reads = pc.mmio_reads;
+		c->mmio_writes = pc.mmio_writes;
+		c->doorbell_retries = pc.doorbell_retries;
+		c->stall_checks = pc.stall_checks;
+		c->ring_resets = pc.ring_resets;
 		return 0;
 	}
 #else
 	RTE_SET_USED(id);
 #endif
-	*doorbells = 0;
-	*mmio_reads = 0;
 	return -ENOTSUP;
+}
+
+/* Completion mode of a dw_edma channel as last started; -1 otherwise. */
+int
+ep_dev_completion(int16_t id)
+{
+#ifdef EP_HAVE_DW_EDMA
+	struct rte_pmd_dw_edma_chan_info ci;
+
+	if (rte_pmd_dw_edma_chan_info_get(id, &ci) == 0)
+		return (int)ci.completion;
+#else
+	RTE_SET_USED(id);
+#endif
+	return -1;
 }
 
 void
@@ -126,20 +194,70 @@ print_capa(FILE *f, uint64_t capa)
 			fprintf(f, " %s", names[i].name);
 }
 
+/* The directions a device can move data in, from its capabilities. */
+static void
+dirs_of(uint64_t capa, char *buf, size_t len)
+{
+	static const struct { uint64_t bit; const char *name; } dirs[] = {
+		{ RTE_DMA_CAPA_MEM_TO_MEM, "mem2mem" },
+		{ RTE_DMA_CAPA_MEM_TO_DEV, "mem2dev" },
+		{ RTE_DMA_CAPA_DEV_TO_MEM, "dev2mem" },
+		{ RTE_DMA_CAPA_DEV_TO_DEV, "dev2dev" },
+	};
+	size_t o = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < RTE_DIM(dirs) && o < len; i++)
+		if (capa & dirs[i].bit)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s",
+				o ? "," : "", dirs[i].name);
+	if (o == 0)
+		snprintf(buf, len, "-");
+}
+
+/*
+ * The completion mode of a dw_edma channel. The PMD chooses it at start;
+ * before the first start the choice is predicted by the PMD's rule: write
+ * channels and read channels with an outbound window write back, other
+ * read channels read LLP (or get an IMWr when the function was probed with
+ * completion=imwr on HDMA native, which the app cannot see).
+ */
+static void
+completion_of(const struct ep_dev_desc *d, char *buf, size_t len)
+{
+	if (d->configured)
+		snprintf(buf, len, "%s", ep_completion_name(d->completion));
+	else if (d->chan_dir == EP_DIR_DEV2MEM || d->m2m_base != 0)
+		snprintf(buf, len, "write-back (at start)");
+	else
+		snprintf(buf, len, "llp or imwr (at start)");
+}
+
 void
 ep_dev_list(FILE *f)
 {
 	struct ep_dev_desc d;
+	char dirs[40], chan[80], cpl[32];
 	int16_t id;
 
-	fprintf(f, "%-4s %-32s %-8s %s\n", "id", "name", "dir", "capabilities");
+	fprintf(f, "%-3s %-28s %-18s %-16s %8s  %-26s %s\n", "id", "name",
+		"driver", "directions", "max_desc", "endpoint channel",
+		"completion");
 	RTE_DMA_FOREACH_DEV(id) {
 		if (ep_dev_describe(id, &d) < 0)
 			continue;
-		fprintf(f, "%-4d %-32s %-8s", id, d.name,
-			d.is_dw_edma ? ep_dir_name(d.chan_dir) : "any");
-		print_capa(f, d.capa);
-		fprintf(f, "\n");
+		dirs_of(d.capa, dirs, sizeof(dirs));
+		if (d.is_dw_edma) {
+			snprintf(chan, sizeof(chan), "%s %s%u", d.function,
+				d.chan_dir == EP_DIR_DEV2MEM ? "wr" : "rd", d.hw_ch);
+			completion_of(&d, cpl, sizeof(cpl));
+		} else {
+			snprintf(chan, sizeof(chan), "-");
+			snprintf(cpl, sizeof(cpl), "-");
+		}
+		fprintf(f, "%-3d %-28s %-18s %-16s %8u  %-26s %s\n", id, d.name,
+			d.driver, dirs, d.max_desc, chan, cpl);
 	}
 }
 
@@ -156,13 +274,17 @@ ep_dev_print_info(FILE *f, int16_t id)
 	print_capa(f, d.capa);
 	fprintf(f, "\n  descriptors %u..%u, max sg %u, numa %d\n", d.min_desc,
 		d.max_desc, d.max_sges, d.numa_node);
+	fprintf(f, "  driver %s\n", d.driver);
 	if (d.is_dw_edma) {
+		char cpl[32];
+
+		completion_of(&d, cpl, sizeof(cpl));
 		fprintf(f, "  dw_edma channel %s %s%u (%s)", d.function,
 			d.chan_dir == EP_DIR_DEV2MEM ? "wr" : "rd", d.hw_ch,
 			ep_dir_name(d.chan_dir));
 		if (d.m2m_base)
 			fprintf(f, ", mem2mem window at 0x%" PRIx64, d.m2m_base);
-		fprintf(f, "\n");
+		fprintf(f, ", completion %s\n", cpl);
 	}
 	if (d.has_ep_mem)
 		fprintf(f, "  simulated endpoint memory 0x%" PRIx64 " + %" PRIu64
@@ -174,7 +296,7 @@ void
 ep_dev_print_stats(FILE *f, int16_t id)
 {
 	struct rte_dma_stats st;
-	uint64_t db, rd;
+	struct ep_ctr c;
 
 	if (!rte_dma_is_valid(id)) {
 		fprintf(f, "device %d: no such dmadev\n", id);
@@ -187,9 +309,14 @@ ep_dev_print_stats(FILE *f, int16_t id)
 	else
 		fprintf(f, "device %d: stats not available (not configured?)\n",
 			id);
-	if (ep_dev_counters(id, &db, &rd) == 0)
-		fprintf(f, "  dw_edma: doorbells %" PRIu64 " mmio_reads %" PRIu64
-			"\n", db, rd);
+	if (ep_dev_counters(id, &c) == 0)
+		fprintf(f, "  dw_edma: doorbells rung %" PRIu64 ", of them re-rung "
+			"for a missed doorbell %" PRIu64 "\n"
+			"  dw_edma: non-posted MMIO reads %" PRIu64 ", uncached stores %"
+			PRIu64 ", register checks after a stall %" PRIu64
+			", ring resets after an abort or link loss %" PRIu64 "\n",
+			c.doorbells, c.doorbell_retries, c.mmio_reads,
+			c.mmio_writes, c.stall_checks, c.ring_resets);
 #ifdef EP_HAVE_EP_MODEL
 	{
 		struct ep_dev_desc d;
@@ -200,10 +327,13 @@ ep_dev_print_stats(FILE *f, int16_t id)
 				(m = ep_model_vdev_model(d.function)) != NULL &&
 				ep_model_stats_get(m, &ms) == 0)
 			fprintf(f, "  model %s: elements %" PRIu64 " bytes %" PRIu64
-				" doorbells %" PRIu64 " lost %" PRIu64 " aborts %"
-				PRIu64 " violations %" PRIu64 "\n", d.function,
+				" doorbells acted on %" PRIu64 ", dropped while "
+				"running (missed-doorbell quirk) %" PRIu64 ", ignored "
+				"(channel not enabled) %" PRIu64 ", aborts %" PRIu64
+				", ownership violations %" PRIu64 "\n", d.function,
 				ms.elements, ms.bytes, ms.doorbells,
-				ms.doorbells_lost, ms.aborts, ms.violations);
+				ms.doorbells_lost, ms.doorbells_ignored, ms.aborts,
+				ms.violations);
 	}
 #endif
 }

@@ -158,11 +158,16 @@ dev_enqueue(struct ep_dev *dev, bool latency, uint64_t jobs)
 	dev->m.sub_cycles += k > 0 ? region(t1, t2) : 0;
 	if (k > 0) {
 		uint32_t pos = (dev->fifo_tail + dev->fifo_cap - k) % dev->fifo_cap;
+		/* each job carries its share of this burst's calls until the
+		 * completion call that reports it adds its own share
+		 */
+		float share = (float)(region(t0, t1) + region(t1, t2)) / (float)k;
 		uint32_t i;
 
 		for (i = 0; i < k; i++) {
 			dev->fifo[pos].seq = seq0 + i;
 			dev->fifo[pos].tsc = latency ? t2 : 0;
+			dev->fifo[pos].share = share;
 			pos = (pos + 1) % dev->fifo_cap;
 		}
 		dev->enq_seq += k;
@@ -175,13 +180,17 @@ dev_enqueue(struct ep_dev *dev, bool latency, uint64_t jobs)
 			"in flight", seq0);
 }
 
-/* Account one completed job taken from the head of the FIFO. */
+/*
+ * Account one completed job taken from the head of the FIFO; cpl_share is
+ * its share of the cycles of the completion call that reported it.
+ */
 static void
 job_done(struct ep_dev *dev, enum rte_dma_status_code st, uint64_t now,
-		bool latency)
+		bool latency, float cpl_share)
 {
 	struct ep_job *j = &dev->fifo[dev->fifo_head];
 
+	ep_hist_add(&dev->m.cost, (uint64_t)(j->share + cpl_share + 0.5f));
 	dev->fifo_head = (dev->fifo_head + 1) % dev->fifo_cap;
 	dev->outstanding--;
 	dev->done_seq++;
@@ -229,6 +238,7 @@ dev_complete(struct ep_dev *dev, bool latency, uint64_t timeout_cycles)
 	t1 = rte_rdtsc_precise();
 	if (n > 0 || has_error) {
 		dev->m.cpl_cycles += region(t0, t1);
+		dev->m.cpl_calls += n > 0;
 	} else {
 		dev->m.idle_cycles += region(t0, t1);
 		dev->m.idle_polls++;
@@ -239,7 +249,8 @@ dev_complete(struct ep_dev *dev, bool latency, uint64_t timeout_cycles)
 		return;
 	}
 	for (i = 0; i < n; i++)
-		job_done(dev, RTE_DMA_STATUS_SUCCESSFUL, t1, latency);
+		job_done(dev, RTE_DMA_STATUS_SUCCESSFUL, t1, latency,
+			(float)region(t0, t1) / (float)n);
 	if (n > 0)
 		check_index(dev, last_idx);
 	if (has_error && dev->outstanding > 0) {
@@ -257,7 +268,8 @@ dev_complete(struct ep_dev *dev, bool latency, uint64_t timeout_cycles)
 			return;
 		}
 		for (i = 0; i < m; i++)
-			job_done(dev, st[i], t1, latency);
+			job_done(dev, st[i], t1, latency,
+				(float)region(t0, t1) / (float)m);
 		if (m > 0)
 			check_index(dev, last_idx);
 		n += m;
@@ -368,8 +380,7 @@ phase_init(struct ep_dev *dev, uint32_t size)
 	dev->live_jobs = 0;
 	dev->live_bytes = 0;
 	ep_meas_reset(&dev->m);
-	if (ep_dev_counters(dev->d.id, &dev->ctr_db0, &dev->ctr_rd0) < 0)
-		dev->ctr_db0 = dev->ctr_rd0 = UINT64_MAX;
+	ep_dev_counters(dev->d.id, &dev->ctr0);
 	if (dev->sge != NULL) {
 		for (s = 0; s < dev->nslots; s++) {
 			struct rte_dma_sge *e = dev->sge + (size_t)s * 2 * dev->sg;
@@ -388,24 +399,119 @@ phase_init(struct ep_dev *dev, uint32_t size)
 }
 
 static void
-phase_result(struct ep_dev *dev, unsigned int p)
+phase_result(const struct ep_config *cfg, struct ep_dev *dev, unsigned int p)
 {
-	uint64_t db, rd;
-	double fdb = -1, frd = -1;
 	struct ep_result *r = &dev->res[p];
+	struct ep_ctr c, d = { .valid = false };
 
-	if (dev->ctr_db0 != UINT64_MAX && ep_dev_counters(dev->d.id, &db, &rd) == 0) {
-		fdb = (double)(db - dev->ctr_db0);
-		frd = (double)(rd - dev->ctr_rd0);
+	if (dev->ctr0.valid && ep_dev_counters(dev->d.id, &c) == 0) {
+		d.valid = true;
+		d.doorbells = c.doorbells - dev->ctr0.doorbells;
+		d.mmio_reads = c.mmio_reads - dev->ctr0.mmio_reads;
+		d.mmio_writes = c.mmio_writes - dev->ctr0.mmio_writes;
+		d.doorbell_retries = c.doorbell_retries -
+			dev->ctr0.doorbell_retries;
+		d.stall_checks = c.stall_checks - dev->ctr0.stall_checks;
+		d.ring_resets = c.ring_resets - dev->ctr0.ring_resets;
 	}
 	ep_result_fill(r, dev,
 		(double)(dev->end_tsc - dev->first_tsc) / (double)rte_get_tsc_hz(),
-		fdb, frd);
+		&d);
 	r->burst = dev->burst;
 	r->sg = dev->sg;
 	r->inflight = dev->inflight;
+	if (dev->d.is_dw_edma)
+		snprintf(r->completion, sizeof(r->completion), "%s",
+			ep_completion_name(ep_dev_completion(dev->d.id)));
 	if (dev->failed)
 		r->errors += dev->outstanding;
+	ep_result_project(r, cfg, (double)rte_get_tsc_hz() / 1e9);
+	ep_result_link(r, cfg);
+}
+
+/*
+ * Baseline: the main lcore copies with plain memcpy() over buffer slots as
+ * a device would, each call timed alone, while no device runs. A DMA
+ * driver's cycles per job are worth offloading only if they are well below
+ * these.
+ */
+static void
+memcpy_phase(struct ep_run *run, unsigned int p)
+{
+	const struct ep_config *cfg = &run->cfg;
+	struct ep_result *r = &run->mc[p];
+	uint32_t size = cfg->sizes[p], slot = 0;
+	uint64_t hz = rte_get_tsc_hz(), sum = 0, n = 0, t0, t1, start, end;
+	struct ep_hist *h = malloc(sizeof(*h));
+
+	memset(r, 0, sizeof(*r));
+	if (h == NULL)
+		return;
+	ep_hist_reset(h);
+	start = rte_rdtsc();
+	end = start + (uint64_t)(cfg->duration * (double)hz);
+	while (!stop_requested(run) &&
+			(cfg->jobs != 0 ? n < cfg->jobs : rte_rdtsc() < end)) {
+		size_t off = (size_t)slot * run->mc_slot_bytes;
+		uint64_t c;
+
+		t0 = rte_rdtsc_precise();
+		memcpy(run->mc_dst + off, run->mc_src + off, size);
+		t1 = rte_rdtsc_precise();
+		c = region(t0, t1);
+		sum += c;
+		ep_hist_add(h, c);
+		n++;
+		if (++slot == run->mc_slots)
+			slot = 0;
+	}
+	t1 = rte_rdtsc();
+	r->valid = true;
+	snprintf(r->device, sizeof(r->device), "memcpy");
+	r->dir = EP_DIR_MEM2MEM;
+	r->size = size;
+	r->burst = 1;
+	r->sg = 1;
+	r->inflight = 1;
+	r->jobs = n;
+	r->bytes = n * size;
+	r->seconds = (double)(t1 - start) / (double)hz;
+	if (r->seconds > 0) {
+		r->mjobs_per_s = (double)n / r->seconds / 1e6;
+		r->gbytes_per_s = (double)r->bytes / r->seconds / 1e9;
+	}
+	r->enq_cycles = n ? (double)sum / (double)n : 0;
+	r->cycles_per_job = r->enq_cycles;
+	r->cyc_med = (double)ep_hist_percentile(h, 50);
+	r->cyc_p99 = (double)ep_hist_percentile(h, 99);
+	r->doorbells_per_job = r->mmio_reads_per_job = -1;
+	r->mmio_writes_per_job = -1;
+	r->doorbell_retries = r->stall_checks = -1;
+	r->submits_per_job = r->cpl_calls_per_job = -1;
+	r->proj_cpu_ns = r->proj_mjobs = r->proj_before_mjobs = -1;
+	r->before_reads = r->before_stores = -1;
+	r->link_pct = -1;           /* no link in a CPU copy */
+	free(h);
+}
+
+/* Per-job driver cycles of all devices of phase p, for the total row. */
+static void
+total_cost(struct ep_run *run, unsigned int p)
+{
+	struct ep_hist *h = malloc(sizeof(*h));
+	unsigned int i;
+
+	run->total[p].cyc_med = run->total[p].cyc_p99 = -1;
+	if (h == NULL)
+		return;
+	ep_hist_reset(h);
+	for (i = 0; i < run->n_devs; i++)
+		ep_hist_merge(h, &run->devs[i].m.cost);
+	if (h->count) {
+		run->total[p].cyc_med = (double)ep_hist_percentile(h, 50);
+		run->total[p].cyc_p99 = (double)ep_hist_percentile(h, 99);
+	}
+	free(h);
 }
 
 int
@@ -440,10 +546,15 @@ ep_run_execute(struct ep_run *run)
 		for (i = 1; i < run->n_lctx; i++)
 			rte_eal_wait_lcore(ctx[i].lcore);
 		for (i = 0; i < run->n_devs; i++) {
-			phase_result(&run->devs[i], p);
+			phase_result(cfg, &run->devs[i], p);
 			rows[i] = run->devs[i].res[p];
 		}
 		ep_result_total(&run->total[p], rows, run->n_devs);
+		total_cost(run, p);
+		ep_result_link(&run->total[p], cfg);
+		/* alone: no device has jobs in flight now */
+		if (cfg->memcpy)
+			memcpy_phase(run, p);
 		run->phases_done = p + 1;
 	}
 	/* A simulated endpoint also judges the driver: any register write
@@ -492,6 +603,9 @@ ep_run_release(struct ep_run *run)
 	run->n_devs = 0;
 	free(run->lctx);
 	run->lctx = NULL;
+	rte_free(run->mc_src);
+	rte_free(run->mc_dst);
+	run->mc_src = run->mc_dst = NULL;
 	run->n_lctx = 0;
 	if (run->ep_map_va != NULL)
 		munmap(run->ep_map_va, run->ep_map_len);

@@ -10,9 +10,11 @@
  *
  * options.c     command line and "set" parameters -> struct ep_config
  * device.c      dmadev discovery; dw_edma PMD and endpoint model specifics
- * engine.c      per-lcore enqueue/submit/complete loop and verification
- * measure.c     TSC accounting and the latency histogram
- * output.c      progress lines, final table, CSV
+ * setup.c       devices, rings, buffers and lcores of a run
+ * engine.c      per-lcore enqueue/submit/complete loop, memcpy baseline
+ * measure.c     TSC accounting, histograms, silicon projection
+ * cost.c        PCIe access costs and link limits (no EAL)
+ * output.c      progress lines, final table, projection, CSV
  * interactive.c the cmdline prompt (-i)
  * main.c        EAL set-up, signals, batch run
  */
@@ -25,6 +27,8 @@
 #include <rte_common.h>
 #include <rte_dmadev.h>
 #include <rte_log.h>
+
+#include "cost.h"
 
 extern int ep_dma_logtype;
 #define EP_LOG(level, ...) \
@@ -75,9 +79,24 @@ struct ep_config {
 	uint64_t ep_size;
 	char ep_map[PATH_MAX];     /* host mapping of that buffer (file) */
 	uint64_t ep_map_off;
+	bool memcpy;               /* also time a memcpy loop per size */
+	struct ep_cost cost;       /* access costs of the projection */
+	unsigned int link_gen;     /* --link: 0 = not given */
+	unsigned int link_lanes;
+	unsigned int link_mps;
 	bool interactive;
+	bool list;                 /* --list: list the dmadevs and exit */
+	bool costs;                /* --costs: print the cost model and exit */
 	bool quiet;
 };
+
+/** Name, argument and meaning of each parameter (options.c). */
+struct ep_param {
+	const char *name;          /* long option and "set" name */
+	const char *arg;           /* argument, NULL for an on/off flag */
+	const char *help;
+};
+extern const struct ep_param ep_params[];
 
 /** Static facts about a dmadev, including our PMD's and model's. */
 struct ep_dev_desc {
@@ -88,11 +107,14 @@ struct ep_dev_desc {
 	uint16_t min_desc;
 	uint16_t max_sges;
 	int numa_node;
+	char driver[EP_NAME_LEN];  /* driver name, "?" when not found */
+	bool configured;           /* has vchans: the mode below is current */
 	bool is_dw_edma;           /* the dw_edma PMD drives it */
 	enum ep_dir chan_dir;      /* dw_edma: the channel's direction */
 	char function[EP_NAME_LEN];/* dw_edma: PCI address or sim vdev name */
 	unsigned int hw_ch;
 	uint64_t m2m_base;
+	int completion;            /* dw_edma: rte_pmd_dw_edma_completion */
 	bool has_ep_mem;           /* simulated endpoint memory is known */
 	void *ep_mem;
 	uint64_t ep_mem_addr;
@@ -119,8 +141,21 @@ struct ep_meas {
 	uint64_t cpl_cycles;       /* completion calls that returned jobs */
 	uint64_t idle_cycles;      /* completion calls that returned nothing */
 	uint64_t idle_polls;
+	uint64_t cpl_calls;        /* completion calls that returned jobs */
 	uint64_t submits;
 	struct ep_hist lat;        /* TSC cycles, submit to completion seen */
+	struct ep_hist cost;       /* driver TSC cycles of each job */
+};
+
+/** The dw_edma PMD's fast-path counters (valid false for other devices). */
+struct ep_ctr {
+	bool valid;
+	uint64_t doorbells;
+	uint64_t mmio_reads;
+	uint64_t mmio_writes;
+	uint64_t doorbell_retries;
+	uint64_t stall_checks;
+	uint64_t ring_resets;
 };
 
 /** Result of one device (or the total) at one transfer size. */
@@ -146,8 +181,23 @@ struct ep_result {
 	double lat_med_ns;
 	double lat_p99_ns;
 	double lat_max_ns;
+	double cyc_med;            /* per-job driver cycles: median, p99 */
+	double cyc_p99;
 	double doorbells_per_job;  /* < 0: not available */
 	double mmio_reads_per_job;
+	double mmio_writes_per_job;
+	int64_t doorbell_retries;  /* < 0: not available */
+	int64_t stall_checks;
+	double submits_per_job;
+	double cpl_calls_per_job;
+	char completion[16];       /* dw_edma completion mode, "" otherwise */
+	double link_pct;           /* GB/s against --link, < 0: not given */
+	/* silicon projection (< 0: not a dw_edma device) */
+	double proj_cpu_ns;        /* median per-job CPU time */
+	double proj_mjobs;         /* ceiling, Mjobs/s per core, now */
+	double before_reads;       /* the pre-write-back design's counts */
+	double before_stores;
+	double proj_before_mjobs;  /* its ceiling */
 	uint64_t errors;           /* failed jobs + verification mismatches */
 	uint64_t mismatches;
 };
@@ -156,6 +206,7 @@ struct ep_result {
 struct ep_job {
 	uint64_t seq;
 	uint64_t tsc;
+	float share;               /* its share of the enqueue+submit cycles */
 	uint16_t ring_idx;
 };
 
@@ -189,7 +240,7 @@ struct ep_dev {
 	uint64_t errors, mismatches;
 	uint64_t last_progress_tsc;
 	uint64_t first_tsc, end_tsc;
-	uint64_t ctr_db0, ctr_rd0;     /* PMD counters at phase start */
+	struct ep_ctr ctr0;            /* PMD counters at phase start */
 	struct ep_meas m;
 	/* read by the progress printer from another thread */
 	uint64_t live_jobs;
@@ -206,6 +257,10 @@ struct ep_run {
 	struct ep_dev *devs;
 	unsigned int n_devs;
 	struct ep_result total[EP_MAX_SIZES];
+	struct ep_result mc[EP_MAX_SIZES]; /* memcpy baseline (--memcpy) */
+	uint8_t *mc_src, *mc_dst;      /* its buffers */
+	uint32_t mc_slots, mc_slot_bytes;
+	FILE *csv;                     /* opened before the run */
 	unsigned int phases_done;
 	uint64_t start_tsc;
 	volatile bool stop;            /* Ctrl-C or "stop" */
@@ -221,6 +276,8 @@ struct ep_run {
 /* options.c */
 void ep_config_defaults(struct ep_config *cfg);
 int ep_config_set(struct ep_config *cfg, const char *name, const char *value);
+int ep_config_get(const struct ep_config *cfg, const char *name, char *buf,
+		size_t len);
 int ep_config_parse_args(struct ep_config *cfg, int argc, char **argv);
 void ep_config_usage(FILE *f, const char *prog);
 void ep_config_print(FILE *f, const struct ep_config *cfg);
@@ -229,7 +286,9 @@ int ep_parse_dev(const char *spec);
 
 /* device.c */
 int ep_dev_describe(int16_t id, struct ep_dev_desc *d);
-int ep_dev_counters(int16_t id, uint64_t *doorbells, uint64_t *mmio_reads);
+int ep_dev_counters(int16_t id, struct ep_ctr *c);
+const char *ep_completion_name(int mode);
+int ep_dev_completion(int16_t id);
 void ep_dev_counters_reset(int16_t id);
 void ep_dev_print_info(FILE *f, int16_t id);
 void ep_dev_print_stats(FILE *f, int16_t id);
@@ -243,7 +302,10 @@ uint64_t ep_hist_percentile(const struct ep_hist *h, double pct);
 void ep_hist_merge(struct ep_hist *dst, const struct ep_hist *src);
 void ep_meas_reset(struct ep_meas *m);
 void ep_result_fill(struct ep_result *r, const struct ep_dev *dev,
-		double seconds, double db, double rd);
+		double seconds, const struct ep_ctr *delta);
+void ep_result_project(struct ep_result *r, const struct ep_config *cfg,
+		double cycles_per_ns);
+void ep_result_link(struct ep_result *r, const struct ep_config *cfg);
 void ep_result_total(struct ep_result *t, const struct ep_result *r,
 		unsigned int n);
 
@@ -272,8 +334,14 @@ int ep_run_status(const struct ep_run *run);
 /* output.c */
 void ep_out_progress(struct ep_run *run, double elapsed);
 void ep_out_table(FILE *f, const struct ep_run *run);
-int ep_out_csv(const char *path, const struct ep_run *run);
+void ep_out_projection(FILE *f, const struct ep_run *run);
+FILE *ep_out_csv_open(const char *path);
+int ep_out_csv_write(FILE *f, const char *path, const struct ep_run *run);
 extern const char *const ep_csv_columns[];
+/* Output from a thread other than the prompt's (interactive mode reroutes
+ * it so that the prompt is drawn again after it).
+ */
+extern void (*ep_out_async)(const char *text);
 
 /* interactive.c */
 int ep_interactive(struct ep_config *cfg);

@@ -39,6 +39,12 @@ batch_run(const struct ep_config *cfg)
 	if (run == NULL)
 		return EXIT_FAILURE;
 	run->cfg = *cfg;
+	/* a bad path must not cost a whole run first */
+	if (cfg->csv[0] != '\0') {
+		run->csv = ep_out_csv_open(cfg->csv);
+		if (run->csv == NULL)
+			goto out;
+	}
 	rc = ep_run_prepare(run);
 	if (rc < 0)
 		goto out;
@@ -46,13 +52,18 @@ batch_run(const struct ep_config *cfg)
 	if (ep_force_quit)
 		printf("\nstopped by signal; results so far:\n");
 	ep_out_table(stdout, run);
-	if (cfg->csv[0] != '\0' && ep_out_csv(cfg->csv, run) < 0)
-		rc = -1;
+	if (run->csv != NULL) {
+		if (ep_out_csv_write(run->csv, cfg->csv, run) < 0)
+			rc = -1;
+		run->csv = NULL;
+	}
 	status = (rc == 0 && ep_run_status(run) == 0) ? EXIT_SUCCESS :
 		EXIT_FAILURE;
 	if (ep_run_status(run) != 0)
 		printf("FAILED: errors or verification mismatches, see above\n");
 out:
+	if (run->csv != NULL)
+		fclose(run->csv);
 	ep_run_release(run);
 	free(run);
 	return status;
@@ -80,7 +91,14 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (cfg.interactive)
+	if (cfg.list || cfg.costs) {
+		if (cfg.list)
+			ep_dev_list(stdout);
+		if (cfg.costs)
+			ep_cost_print(stdout, &cfg.cost, cfg.link_gen,
+				cfg.link_lanes, cfg.link_mps);
+		status = EXIT_SUCCESS;
+	} else if (cfg.interactive)
 		status = ep_interactive(&cfg);
 	else
 		status = batch_run(&cfg);

@@ -106,6 +106,7 @@ ep_meas_reset(struct ep_meas *m)
 {
 	memset(m, 0, sizeof(*m));
 	ep_hist_reset(&m->lat);
+	ep_hist_reset(&m->cost);
 }
 
 static double
@@ -114,10 +115,10 @@ per_job(uint64_t v, uint64_t jobs)
 	return jobs ? (double)v / (double)jobs : 0.0;
 }
 
-/* Reduce a device's phase into its result row. db/rd < 0: not ours. */
+/* Reduce a device's phase into its result row; delta: PMD counters. */
 void
 ep_result_fill(struct ep_result *r, const struct ep_dev *dev, double seconds,
-		double db, double rd)
+		const struct ep_ctr *delta)
 {
 	const struct ep_meas *m = &dev->m;
 	double ns_per_cycle = 1e9 / (double)rte_get_tsc_hz();
@@ -149,10 +150,72 @@ ep_result_fill(struct ep_result *r, const struct ep_dev *dev, double seconds,
 			ns_per_cycle;
 		r->lat_max_ns = (double)m->lat.max * ns_per_cycle;
 	}
-	r->doorbells_per_job = db < 0 ? -1 : (jobs ? db / (double)jobs : 0);
-	r->mmio_reads_per_job = rd < 0 ? -1 : (jobs ? rd / (double)jobs : 0);
+	r->cyc_med = (double)ep_hist_percentile(&m->cost, 50);
+	r->cyc_p99 = (double)ep_hist_percentile(&m->cost, 99);
+	r->submits_per_job = per_job(m->submits, jobs);
+	r->cpl_calls_per_job = per_job(m->cpl_calls, jobs);
+	if (delta->valid) {
+		r->doorbells_per_job = per_job(delta->doorbells, jobs);
+		r->mmio_reads_per_job = per_job(delta->mmio_reads, jobs);
+		r->mmio_writes_per_job = per_job(delta->mmio_writes, jobs);
+		r->doorbell_retries = (int64_t)delta->doorbell_retries;
+		r->stall_checks = (int64_t)delta->stall_checks;
+	} else {
+		r->doorbells_per_job = -1;
+		r->mmio_reads_per_job = -1;
+		r->mmio_writes_per_job = -1;
+		r->doorbell_retries = -1;
+		r->stall_checks = -1;
+	}
+	r->proj_cpu_ns = r->proj_mjobs = r->proj_before_mjobs = -1;
+	r->before_reads = r->before_stores = -1;
+	r->link_pct = -1;
 	r->errors = dev->errors + dev->mismatches;
 	r->mismatches = dev->mismatches;
+}
+
+/*
+ * Silicon projection of a row with PMD counters: its median per-job CPU
+ * time (robust to the preemptions of a shared machine, where a mean is
+ * not) plus what its accesses would cost across PCIe, now and with the
+ * access pattern of the driver before completion by write-back.
+ */
+void
+ep_result_project(struct ep_result *r, const struct ep_config *cfg,
+		double cycles_per_ns)
+{
+	struct ep_access now, before;
+	struct ep_workload w;
+
+	if (r->mmio_reads_per_job < 0 || r->jobs == 0 || cycles_per_ns <= 0)
+		return;
+	now.cpu_ns = r->cyc_med / cycles_per_ns;
+	now.reads = r->mmio_reads_per_job;
+	now.stores = r->mmio_writes_per_job;
+	now.doorbells = r->doorbells_per_job;
+	w.submits = r->submits_per_job;
+	w.cpl_calls = r->cpl_calls_per_job;
+	w.elements = r->sg;
+	ep_cost_before(&before, &now, &w);
+	r->proj_cpu_ns = now.cpu_ns;
+	r->proj_mjobs = ep_cost_ceiling(&cfg->cost, &now) / 1e6;
+	r->before_reads = before.reads;
+	r->before_stores = before.stores;
+	r->proj_before_mjobs = ep_cost_ceiling(&cfg->cost, &before) / 1e6;
+}
+
+/* Share of --link's data rate the row moved, when --link is given. */
+void
+ep_result_link(struct ep_result *r, const struct ep_config *cfg)
+{
+	double limit;
+
+	r->link_pct = -1;
+	if (cfg->link_gen == 0)
+		return;
+	limit = ep_link_data_rate(cfg->link_gen, cfg->link_lanes, cfg->link_mps);
+	if (limit > 0)
+		r->link_pct = r->gbytes_per_s * 1e9 / limit * 100;
 }
 
 /*
@@ -162,7 +225,7 @@ ep_result_fill(struct ep_result *r, const struct ep_dev *dev, double seconds,
 void
 ep_result_total(struct ep_result *t, const struct ep_result *r, unsigned int n)
 {
-	double db = 0, rd = 0, cyc = 0, enq = 0, sub = 0, cpl = 0;
+	double db = 0, rd = 0, wr = 0, cyc = 0, enq = 0, sub = 0, cpl = 0;
 	bool have_ctr = true;
 	unsigned int i, used = 0;
 
@@ -195,9 +258,16 @@ ep_result_total(struct ep_result *t, const struct ep_result *r, unsigned int n)
 			have_ctr = false;
 		db += r[i].doorbells_per_job * (double)r[i].jobs;
 		rd += r[i].mmio_reads_per_job * (double)r[i].jobs;
+		wr += r[i].mmio_writes_per_job * (double)r[i].jobs;
 		t->errors += r[i].errors;
 		t->mismatches += r[i].mismatches;
 	}
+	t->cyc_med = t->cyc_p99 = -1;
+	t->doorbell_retries = t->stall_checks = -1;
+	t->submits_per_job = t->cpl_calls_per_job = -1;
+	t->proj_cpu_ns = t->proj_mjobs = t->proj_before_mjobs = -1;
+	t->before_reads = t->before_stores = -1;
+	t->link_pct = -1;
 	if (used == 0)
 		return;
 	t->valid = true;
@@ -208,9 +278,11 @@ ep_result_total(struct ep_result *t, const struct ep_result *r, unsigned int n)
 		t->cpl_cycles = cpl / (double)t->jobs;
 		t->doorbells_per_job = db / (double)t->jobs;
 		t->mmio_reads_per_job = rd / (double)t->jobs;
+		t->mmio_writes_per_job = wr / (double)t->jobs;
 	}
 	if (!have_ctr) {
 		t->doorbells_per_job = -1;
 		t->mmio_reads_per_job = -1;
+		t->mmio_writes_per_job = -1;
 	}
 }

@@ -32,7 +32,44 @@ ep_config_defaults(struct ep_config *cfg)
 	cfg->progress_ms = 1000;
 	cfg->timeout_ms = 1000;
 	cfg->buf_mem = 8u << 20;
+	ep_cost_defaults(&cfg->cost);
 }
+
+/*
+ * Every parameter, in the order of --help and "help". The command line and
+ * "set" share the names; TAB completion offers them.
+ */
+const struct ep_param ep_params[] = {
+	{ "dev", "ID|NAME|GLOB[,...]",
+		"devices (repeatable; glob on names; default all)" },
+	{ "dir", "auto|mem2dev|dev2mem|mem2mem",
+		"direction; auto = a dw_edma channel's own, mem2mem for others" },
+	{ "size", "N[,N...]", "bytes per job (K/M suffixes); a list is a sweep" },
+	{ "sg", "N", "segments per job (rte_dma_copy_sg when > 1)" },
+	{ "burst", "N", "jobs per rte_dma_submit (default 32; at most the ring)" },
+	{ "ring", "N", "descriptors per vchan (default: device max, <= 1024)" },
+	{ "inflight", "N", "outstanding jobs per device (default: ring)" },
+	{ "duration", "S", "seconds per size (default 2)" },
+	{ "jobs", "N", "jobs per device per size instead of a duration" },
+	{ "lcore-map", "L@DEV[,DEV]",
+		"lcore L drives DEV (repeatable; default: main lcore)" },
+	{ "verify", NULL, "pattern-fill sources, check every destination byte" },
+	{ "latency", NULL, "record submit-to-completion latency per job" },
+	{ "memcpy", NULL, "also time a plain memcpy loop per size (baseline)" },
+	{ "csv", "FILE", "append a CSV row per device and size (opened first)" },
+	{ "progress", "MS", "progress line period, 0 = none (default 1000)" },
+	{ "timeout", "MS", "fail a device after MS without completions (1000)" },
+	{ "buf-mem", "BYTES", "host buffer memory per device and side (8M)" },
+	{ "ep-addr", "ADDR", "hardware: endpoint-local buffer for mem2dev/dev2mem" },
+	{ "ep-size", "BYTES", "hardware: size of that buffer" },
+	{ "ep-map", "FILE[@OFF]", "host mapping of that buffer, to verify" },
+	{ "cost-read", "NS", "projection: non-posted MMIO read (default 1000)" },
+	{ "cost-store", "NS", "projection: uncached posted store (default 100)" },
+	{ "cost-doorbell", "NS", "projection: doorbell store (default 100)" },
+	{ "link", "GEN,LANES[,MPS]",
+		"link the GB/s are set against (e.g. 4,2,256)" },
+	{ NULL, NULL, NULL },
+};
 
 const char *
 ep_dir_name(enum ep_dir dir)
@@ -288,6 +325,41 @@ ep_config_set(struct ep_config *cfg, const char *name, const char *value)
 	}
 	if (!strcmp(name, "verify"))
 		return parse_bool(name, value, &cfg->verify);
+	if (!strcmp(name, "memcpy"))
+		return parse_bool(name, value, &cfg->memcpy);
+	if (!strncmp(name, "cost-", 5)) {
+		double *dst = !strcmp(name + 5, "read") ? &cfg->cost.read_ns :
+			!strcmp(name + 5, "store") ? &cfg->cost.store_ns :
+			!strcmp(name + 5, "doorbell") ? &cfg->cost.doorbell_ns : NULL;
+		double d;
+
+		if (dst == NULL)
+			goto unknown;
+		errno = 0;
+		d = value != NULL ? strtod(value, &end) : -1;
+		if (value == NULL || errno != 0 || end == value || *end != '\0' ||
+				!(d >= 0) || d > 1e9) {
+			fprintf(stderr, "invalid --%s '%s': expected nanoseconds "
+				"in [0, 1e9]\n", name, value ? value : "");
+			return -EINVAL;
+		}
+		*dst = d;
+		return 0;
+	}
+	if (!strcmp(name, "link")) {
+		if (value != NULL && !strcmp(value, "none")) {
+			cfg->link_gen = 0;
+			return 0;
+		}
+		if (ep_link_parse(value, &cfg->link_gen, &cfg->link_lanes,
+				&cfg->link_mps) < 0) {
+			fprintf(stderr, "invalid --link '%s': expected GEN,LANES[,MPS] "
+				"with GEN 1..5, LANES 1, 2, 4, 8 or 16, MPS 128, 256 or "
+				"512 (e.g. 4,2,256), or none\n", value ? value : "");
+			return -EINVAL;
+		}
+		return 0;
+	}
 	if (!strcmp(name, "latency"))
 		return parse_bool(name, value, &cfg->latency);
 	if (!strcmp(name, "csv")) {
@@ -342,88 +414,76 @@ ep_config_set(struct ep_config *cfg, const char *name, const char *value)
 		cfg->ep_map[len] = '\0';
 		return 0;
 	}
-	fprintf(stderr, "unknown parameter '%s'\n", name);
+unknown:
+	fprintf(stderr, "unknown parameter '%s' (help lists them)\n", name);
 	return -EINVAL;
 }
 
 void
 ep_config_usage(FILE *f, const char *prog)
 {
+	const struct ep_param *p;
+	char left[64];
+
+	fprintf(f, "Usage: %s [EAL options] -- [options]\n", prog);
+	for (p = ep_params; p->name != NULL; p++) {
+		snprintf(left, sizeof(left), "--%s%s%s", p->name, p->arg ? " " : "",
+			p->arg ? p->arg : "");
+		if (strlen(left) > 24)
+			fprintf(f, "  %s\n  %-24s %s\n", left, "", p->help);
+		else
+			fprintf(f, "  %-24s %s\n", left, p->help);
+	}
 	fprintf(f,
-"Usage: %s [EAL options] -- [options]\n"
-"  --dev ID|NAME|GLOB[,...] devices (repeatable; glob on names; default all)\n"
-"  --dir auto|mem2dev|dev2mem|mem2mem\n"
-"                          direction; auto = a dw_edma channel's own\n"
-"                          direction, mem2mem for other devices\n"
-"  --size N[,N...]         bytes per job (K/M suffixes); a list is a sweep\n"
-"  --sg N                  segments per job (rte_dma_copy_sg when > 1)\n"
-"  --burst N               jobs per rte_dma_submit (default 32)\n"
-"  --ring N                descriptors per vchan (default: device max, <= 1024)\n"
-"  --inflight N            outstanding jobs per device (default: ring)\n"
-"  --duration S            seconds per size (default 2)\n"
-"  --jobs N                jobs per device per size instead of a duration\n"
-"  --lcore-map L@DEV[,DEV] lcore L drives DEV (repeatable; default: main lcore)\n"
-"  --verify                pattern-fill sources, check every destination byte\n"
-"  --latency               record submit-to-completion latency per job\n"
-"  --csv FILE              write one CSV row per device and size (and total)\n"
-"  --progress MS           progress line period, 0 = none (default 1000)\n"
-"  --timeout MS            fail a device after MS without completions (1000)\n"
-"  --buf-mem BYTES         host buffer memory per device and side (8M)\n"
-"  --ep-addr A --ep-size N endpoint-local buffer for mem2dev/dev2mem on\n"
-"                          real hardware\n"
-"  --ep-map FILE[@OFF]     host mapping of that buffer (e.g. a sysfs BAR\n"
-"                          resource file) for verification\n"
-"  -i, --interactive       command prompt\n"
-"  -h, --help              this text\n", prog);
+"  --list                   list the dmadevs (driver, directions, ring, dw_edma\n"
+"                           channel and completion mode) and exit\n"
+"  --costs                  print the PCIe cost model (and --link) and exit\n"
+"  -i, --interactive        command prompt\n"
+"  -h, --help               this text\n");
 }
 
-static const struct option long_opts[] = {
-	{ "dev", required_argument, NULL, 0 },
-	{ "dir", required_argument, NULL, 0 },
-	{ "size", required_argument, NULL, 0 },
-	{ "sg", required_argument, NULL, 0 },
-	{ "burst", required_argument, NULL, 0 },
-	{ "ring", required_argument, NULL, 0 },
-	{ "inflight", required_argument, NULL, 0 },
-	{ "duration", required_argument, NULL, 0 },
-	{ "jobs", required_argument, NULL, 0 },
-	{ "lcore-map", required_argument, NULL, 0 },
-	{ "verify", no_argument, NULL, 0 },
-	{ "latency", no_argument, NULL, 0 },
-	{ "csv", required_argument, NULL, 0 },
-	{ "progress", required_argument, NULL, 0 },
-	{ "timeout", required_argument, NULL, 0 },
-	{ "buf-mem", required_argument, NULL, 0 },
-	{ "ep-addr", required_argument, NULL, 0 },
-	{ "ep-size", required_argument, NULL, 0 },
-	{ "ep-map", required_argument, NULL, 0 },
-	{ "interactive", no_argument, NULL, 'i' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
+enum { OPT_LIST = 256, OPT_COSTS };
 
 /* @return 0, 1 when help was printed, negative on error. */
 int
 ep_config_parse_args(struct ep_config *cfg, int argc, char **argv)
 {
+	/* the parameters, four actions, the terminator */
+	struct option opts[RTE_DIM(ep_params) + 4];
 	bool dev_given = false;
+	unsigned int n = 0, i;
 	int opt, idx;
 
+	for (i = 0; ep_params[i].name != NULL; i++)
+		opts[n++] = (struct option){ ep_params[i].name,
+			ep_params[i].arg ? required_argument : no_argument, NULL, 0 };
+	opts[n++] = (struct option){ "list", no_argument, NULL, OPT_LIST };
+	opts[n++] = (struct option){ "costs", no_argument, NULL, OPT_COSTS };
+	opts[n++] = (struct option){ "interactive", no_argument, NULL, 'i' };
+	opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "ih", long_opts, &idx)) != -1) {
+	while ((opt = getopt_long(argc, argv, "ih", opts, &idx)) != -1) {
 		switch (opt) {
 		case 0:
-			if (!strcmp(long_opts[idx].name, "dev") && !dev_given) {
-				cfg->n_devs = 0;
+			if (!strcmp(opts[idx].name, "dev")) {
+				/* --dev repeats add up; the first replaces "all" */
+				if (!dev_given)
+					cfg->n_devs = 0;
 				dev_given = true;
-			}
-			if (!strcmp(long_opts[idx].name, "dev")) {
 				if (add_devs(cfg, optarg) < 0)
 					return -EINVAL;
 				break;
 			}
-			if (ep_config_set(cfg, long_opts[idx].name, optarg) < 0)
+			if (ep_config_set(cfg, opts[idx].name, optarg) < 0)
 				return -EINVAL;
+			break;
+		case OPT_LIST:
+			cfg->list = true;
+			break;
+		case OPT_COSTS:
+			cfg->costs = true;
 			break;
 		case 'i':
 			cfg->interactive = true;
@@ -443,42 +503,100 @@ ep_config_parse_args(struct ep_config *cfg, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Current value of parameter name as text, as "show config" and "help"
+ * print it. @return 0, or -EINVAL for an unknown name.
+ */
+int
+ep_config_get(const struct ep_config *cfg, const char *name, char *buf,
+		size_t len)
+{
+	size_t o = 0;
+	unsigned int i;
+
+#define PUT(...) do { \
+	if (o < len) \
+		o += (size_t)snprintf(buf + o, len - o, __VA_ARGS__); \
+} while (0)
+	buf[0] = '\0';
+	if (!strcmp(name, "dev")) {
+		if (cfg->n_devs == 0)
+			PUT("all");
+		for (i = 0; i < cfg->n_devs; i++)
+			PUT("%s%s", i ? "," : "", cfg->devs[i]);
+	} else if (!strcmp(name, "dir")) {
+		PUT("%s", ep_dir_name(cfg->dir));
+	} else if (!strcmp(name, "size")) {
+		for (i = 0; i < cfg->n_sizes; i++)
+			PUT("%s%u", i ? "," : "", cfg->sizes[i]);
+	} else if (!strcmp(name, "sg")) {
+		PUT("%u", cfg->sg);
+	} else if (!strcmp(name, "burst")) {
+		PUT("%u", cfg->burst);
+	} else if (!strcmp(name, "ring")) {
+		PUT("%u%s", cfg->ring, cfg->ring ? "" : " (device max)");
+	} else if (!strcmp(name, "inflight")) {
+		PUT("%u%s", cfg->inflight, cfg->inflight ? "" : " (ring)");
+	} else if (!strcmp(name, "duration")) {
+		PUT("%g s%s", cfg->duration, cfg->jobs ? " (jobs set)" : "");
+	} else if (!strcmp(name, "jobs")) {
+		PUT("%" PRIu64 "%s", cfg->jobs, cfg->jobs ? "" : " (duration)");
+	} else if (!strcmp(name, "lcore-map")) {
+		if (cfg->n_lmap == 0)
+			PUT("none (main lcore)");
+		for (i = 0; i < cfg->n_lmap; i++)
+			PUT("%s%u@%s", i ? " " : "", cfg->lmap[i].lcore,
+				cfg->lmap[i].dev);
+	} else if (!strcmp(name, "verify")) {
+		PUT("%s", cfg->verify ? "on" : "off");
+	} else if (!strcmp(name, "latency")) {
+		PUT("%s", cfg->latency ? "on" : "off");
+	} else if (!strcmp(name, "memcpy")) {
+		PUT("%s", cfg->memcpy ? "on" : "off");
+	} else if (!strcmp(name, "csv")) {
+		PUT("%s", cfg->csv[0] ? cfg->csv : "none");
+	} else if (!strcmp(name, "progress")) {
+		PUT("%u ms", cfg->progress_ms);
+	} else if (!strcmp(name, "timeout")) {
+		PUT("%u ms", cfg->timeout_ms);
+	} else if (!strcmp(name, "buf-mem")) {
+		PUT("%" PRIu64, cfg->buf_mem);
+	} else if (!strcmp(name, "ep-addr")) {
+		PUT("0x%" PRIx64, cfg->ep_addr);
+	} else if (!strcmp(name, "ep-size")) {
+		PUT("%" PRIu64 "%s", cfg->ep_size, cfg->ep_size ? "" :
+			" (simulated endpoint memory)");
+	} else if (!strcmp(name, "ep-map")) {
+		if (cfg->ep_map[0])
+			PUT("%s@0x%" PRIx64, cfg->ep_map, cfg->ep_map_off);
+		else
+			PUT("none");
+	} else if (!strcmp(name, "cost-read")) {
+		PUT("%g ns", cfg->cost.read_ns);
+	} else if (!strcmp(name, "cost-store")) {
+		PUT("%g ns", cfg->cost.store_ns);
+	} else if (!strcmp(name, "cost-doorbell")) {
+		PUT("%g ns", cfg->cost.doorbell_ns);
+	} else if (!strcmp(name, "link")) {
+		if (cfg->link_gen)
+			PUT("%u,%u,%u", cfg->link_gen, cfg->link_lanes,
+				cfg->link_mps);
+		else
+			PUT("none");
+	} else {
+		return -EINVAL;
+	}
+#undef PUT
+	return 0;
+}
+
 void
 ep_config_print(FILE *f, const struct ep_config *cfg)
 {
-	unsigned int i;
+	const struct ep_param *p;
+	char v[1024];
 
-	fprintf(f, "dev       ");
-	if (cfg->n_devs == 0)
-		fprintf(f, " all");
-	for (i = 0; i < cfg->n_devs; i++)
-		fprintf(f, " %s", cfg->devs[i]);
-	fprintf(f, "\ndir        %s\nsize      ", ep_dir_name(cfg->dir));
-	for (i = 0; i < cfg->n_sizes; i++)
-		fprintf(f, "%s%u", i ? "," : " ", cfg->sizes[i]);
-	fprintf(f, "\nsg         %u\nburst      %u\n", cfg->sg, cfg->burst);
-	fprintf(f, "ring       %u%s\n", cfg->ring, cfg->ring ? "" : " (auto)");
-	fprintf(f, "inflight   %u%s\n", cfg->inflight,
-		cfg->inflight ? "" : " (ring)");
-	if (cfg->jobs)
-		fprintf(f, "jobs       %" PRIu64 "\n", cfg->jobs);
-	else
-		fprintf(f, "duration   %g s\n", cfg->duration);
-	fprintf(f, "lcore-map ");
-	if (cfg->n_lmap == 0)
-		fprintf(f, " none (main lcore)");
-	for (i = 0; i < cfg->n_lmap; i++)
-		fprintf(f, " %u@%s", cfg->lmap[i].lcore, cfg->lmap[i].dev);
-	fprintf(f, "\nverify     %s\nlatency    %s\n", cfg->verify ? "on" : "off",
-		cfg->latency ? "on" : "off");
-	fprintf(f, "csv        %s\n", cfg->csv[0] ? cfg->csv : "none");
-	fprintf(f, "progress   %u ms\ntimeout    %u ms\n", cfg->progress_ms,
-		cfg->timeout_ms);
-	fprintf(f, "buf-mem    %" PRIu64 "\n", cfg->buf_mem);
-	if (cfg->ep_size)
-		fprintf(f, "ep-addr    0x%" PRIx64 " size %" PRIu64 "\n",
-			cfg->ep_addr, cfg->ep_size);
-	if (cfg->ep_map[0])
-		fprintf(f, "ep-map     %s@0x%" PRIx64 "\n", cfg->ep_map,
-			cfg->ep_map_off);
+	for (p = ep_params; p->name != NULL; p++)
+		if (ep_config_get(cfg, p->name, v, sizeof(v)) == 0)
+			fprintf(f, "%-14s %s\n", p->name, v);
 }

@@ -261,6 +261,19 @@ setup_buffers(struct ep_run *run, struct ep_dev *dev)
 		}
 	dev->sg = cfg->sg;
 	dev->burst = cfg->burst;
+	/* A burst is released with one submit: more jobs than the ring holds
+	 * would stop at -ENOSPC and measure something else than asked.
+	 */
+	if (dev->burst > dev->ring) {
+		printf("device %s: --burst %u is more than the ring's %u "
+			"descriptors, using --burst %u\n", dev->d.name, dev->burst,
+			dev->ring, dev->ring);
+		dev->burst = dev->ring;
+	}
+	if (dev->burst > dev->inflight)
+		printf("device %s: --burst %u is more than --inflight %u: bursts "
+			"of at most %u jobs\n", dev->d.name, dev->burst,
+			dev->inflight, dev->inflight);
 	dev->seg_stride = RTE_ALIGN_CEIL(max_size / cfg->sg + cfg->sg, 64);
 	if (cfg->sg == 1)
 		dev->seg_stride = RTE_ALIGN_CEIL(max_size, 64);
@@ -443,6 +456,36 @@ assign_lcores(struct ep_run *run)
 	return 0;
 }
 
+/* Buffers of the memcpy baseline: as many slots as --buf-mem holds. */
+static int
+setup_memcpy(struct ep_run *run)
+{
+	const struct ep_config *cfg = &run->cfg;
+	uint32_t max_size = 0;
+	size_t bytes;
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_sizes; i++)
+		max_size = RTE_MAX(max_size, cfg->sizes[i]);
+	run->mc_slot_bytes = RTE_ALIGN_CEIL(max_size, 64);
+	run->mc_slots = (uint32_t)RTE_MIN(cfg->buf_mem / run->mc_slot_bytes,
+		(uint64_t)EP_DEFAULT_RING);
+	if (run->mc_slots == 0) {
+		fprintf(stderr, "memcpy: a %u-byte copy does not fit in --buf-mem "
+			"(%" PRIu64 " bytes)\n", max_size, cfg->buf_mem);
+		return -ENOSPC;
+	}
+	bytes = (size_t)run->mc_slots * run->mc_slot_bytes;
+	run->mc_src = rte_zmalloc("ep_dma_mc_src", bytes, 4096);
+	run->mc_dst = rte_zmalloc("ep_dma_mc_dst", bytes, 4096);
+	if (run->mc_src == NULL || run->mc_dst == NULL) {
+		fprintf(stderr, "memcpy: out of memory for 2 x %zu bytes\n",
+			bytes);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int
 ep_run_prepare(struct ep_run *run)
 {
@@ -495,7 +538,10 @@ ep_run_prepare(struct ep_run *run)
 		if (rc < 0)
 			return rc;
 	}
+	if (cfg->memcpy) {
+		rc = setup_memcpy(run);
+		if (rc < 0)
+			return rc;
+	}
 	return assign_lcores(run);
 }
-
-/* Start of a phase at transfer size 'size' for one device. */

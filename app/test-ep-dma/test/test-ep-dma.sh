@@ -4,7 +4,9 @@
 # Tests of dpdk-test-ep-dma (suite test_ep_dma): short runs of the app on
 # dma_skeleton and on the simulated endpoint (dma_dw_edma_sim vdev), checking
 # exit statuses, table and CSV contents, verification, error reporting,
-# interactive mode and Ctrl-C. Prints "PASS|FAIL|SKIP test_ep_dma/<case>".
+# interactive mode (help, completion, output while the prompt waits), Ctrl-C,
+# --list, the early CSV check, the burst clamp and the silicon projection.
+# Prints "PASS|FAIL|SKIP test_ep_dma/<case>".
 #
 # Usage: test-ep-dma.sh <path to dpdk-test-ep-dma> [case-filter]
 set -uo pipefail
@@ -34,6 +36,10 @@ CSV_COLUMNS=device,dir,size,burst,sg,inflight,jobs,bytes,seconds
 CSV_COLUMNS+=,mjobs_per_s,gbytes_per_s,cycles_per_job,enq_cycles,sub_cycles
 CSV_COLUMNS+=,cpl_cycles,idle_polls,lat_min_ns,lat_med_ns,lat_p99_ns,lat_max_ns
 CSV_COLUMNS+=,doorbells_per_job,mmio_reads_per_job,errors,mismatches
+CSV_COLUMNS+=,cyc_med,cyc_p99,mmio_writes_per_job,doorbell_retries,stall_checks
+CSV_COLUMNS+=,submits_per_job,cpl_calls_per_job,completion,proj_cpu_ns
+CSV_COLUMNS+=,proj_mjobs_per_s,before_reads_per_job,before_stores_per_job
+CSV_COLUMNS+=,proj_before_mjobs_per_s,link_pct
 
 note() { echo "  $*"; }
 
@@ -133,9 +139,9 @@ t_interactive() {
 	[ "$rc" = 0 ] || { note "rc=$rc"; show_out; return 1; }
 	local want
 	for want in 'dma_skeleton0' 'capabilities: mem2mem' 'size = 64,512' \
-			"invalid --sg '99'" 'verify     on' 'run finished' \
+			"invalid --sg '99'" 'verify         on' 'run finished' \
 			'submitted 6000 completed 6000 errors 0' 'stopped' \
-			'burst      8'; do
+			'burst          8'; do
 		grep -qF -- "$want" "$out" || { note "missing '$want'"; show_out; return 1; }
 	done
 	# first run: two rows of 3000 jobs; the stopped run printed a table too
@@ -340,11 +346,187 @@ t_sim_telemetry() {
 		{ note "telemetry answered: $info"; out=$WORK/tel.out; show_out; return 1; }
 }
 
+t_csv_bad_path_fails_first() {
+	# the CSV is opened before anything runs: a bad path costs no run
+	local t0 t1
+	t0=$(date +%s%N)
+	run csvbad 30 "${EAL[@]}" $SKEL -- --duration 20 --progress 0 \
+		--csv "$WORK/no-such-dir/out.csv"
+	t1=$(date +%s%N)
+	[ "$rc" != 0 ] || { note "rc=0"; show_out; return 1; }
+	grep -q "^--csv $WORK/no-such-dir/out.csv: cannot open for appending: \
+No such file or directory" "$out" || { note "no message"; show_out; return 1; }
+	! grep -q '^device ' "$out" || { note "it ran"; show_out; return 1; }
+	[ $(((t1 - t0) / 1000000)) -lt 2000 ] ||
+		{ note "took $(((t1 - t0) / 1000000)) ms"; return 1; }
+	# interactive: "set csv" refuses the path and keeps the old value
+	out=$WORK/csvbadi.out
+	printf '%s\n' "set csv $WORK/no-such-dir/x.csv" 'show config' 'quit' |
+		timeout 30 "$APP" "${EAL[@]}" $SKEL -- -i >"$out" 2>&1
+	grep -q 'cannot open for appending: No such file or directory; csv unchanged' \
+		"$out" && grep -Eq '^csv +none$' "$out" || { show_out; return 1; }
+}
+
+t_list() {
+	# --list outside interactive mode: one line per dmadev, then exit
+	local args=("${EAL[@]}" $SKEL)
+	sim_available && args+=("--vdev=$SIM,wr=1,rd=1$SIMX")
+	run list 30 "${args[@]}" -- --list
+	[ "$rc" = 0 ] || { note "rc=$rc"; show_out; return 1; }
+	grep -Eq '^id +name +driver +directions +max_desc +endpoint channel +completion$' \
+		"$out" || { note "header"; show_out; return 1; }
+	grep -Eq '^[0-9]+ +dma_skeleton0 +dma_skeleton +mem2mem +[0-9]+ +- +-$' "$out" ||
+		{ note "skeleton line"; show_out; return 1; }
+	! grep -q '^device ' "$out" || { note "it ran"; show_out; return 1; }
+	sim_available || return 0
+	grep -Eq "^[0-9]+ +$SIM-wr0 +dma_dw_edma_sim +dev2mem +[0-9]+ +$SIM wr0 \
++write-back" "$out" && grep -Eq "^[0-9]+ +$SIM-rd0 +dma_dw_edma_sim +mem2dev \
++[0-9]+ +$SIM rd0 +llp or imwr" "$out" || { note "sim lines"; show_out; return 1; }
+}
+
+t_burst_clamped() {
+	# a burst larger than the ring is cut to the ring, with a message
+	run burst 60 "${EAL[@]}" $SKEL -- --ring 64 --burst 100 --jobs 2000 \
+		--progress 0
+	[ "$rc" = 0 ] && grep -q "dma_skeleton0: --burst 100 is more than the \
+ring's 64 descriptors, using --burst 64" "$out" &&
+		grep -Eq '^dma_skeleton0 +mem2mem +4096 +64 +1 +2000 ' "$out" ||
+		{ note "rc=$rc"; show_out; return 1; }
+	run burst0 30 "${EAL[@]}" $SKEL -- --burst 5000 --jobs 10
+	[ "$rc" != 0 ] && grep -q "invalid --burst '5000'" "$out" ||
+		{ note "rc=$rc"; show_out; return 1; }
+}
+
+t_interactive_help_and_completion() {
+	# help lists every parameter with its current value; TAB completes
+	# parameter names and the choices of dir and the flags
+	local names name
+	out=$WORK/help.out
+	printf 'set burst 8\nset bur\t16\nset dir mem2d\t\nset late\t o\tn\nhelp\nquit\n' |
+		timeout 30 "$APP" "${EAL[@]}" $SKEL -- -i --size 64,128 >"$out" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] || { note "rc=$rc"; show_out; return 1; }
+	for want in 'burst = 16' 'dir = mem2dev' 'latency = on'; do
+		grep -qF "$want" "$out" || { note "missing '$want'"; show_out; return 1; }
+	done
+	names=$("$APP" "${EAL[@]}" -- --help | sed -n 's/^  --\([a-z-]*\).*/\1/p' |
+		grep -vx 'list\|costs\|interactive\|help')
+	[ "$(echo "$names" | wc -l)" -ge 20 ] || { note "names: $names"; return 1; }
+	for name in $names; do
+		grep -Eq "^  $name +[^ ]" "$out" ||
+			{ note "help does not list $name"; show_out; return 1; }
+	done
+	# with their current values
+	grep -Eq '^  burst +16 ' "$out" && grep -Eq '^  size +64,128 ' "$out" &&
+		grep -Eq '^  latency +on ' "$out" || { note "values"; show_out; return 1; }
+}
+
+t_interactive_prompt_redrawn() {
+	# progress lines from the run thread clear the prompt line first and
+	# draw the prompt and the half-typed command again after them
+	command -v script >/dev/null || { note "no script(1)"; return 77; }
+	out=$WORK/pty.out
+	{ printf 'set duration 1.5\nset progress 200\nstart\n'; sleep 0.6
+	  printf 'set si'; sleep 1.6; printf 'ze 64\nquit\n'; } |
+		timeout 30 script -qfec "$APP ${EAL[*]} $SKEL -- -i" /dev/null \
+		>"$out" 2>&1
+	grep -q $'\r\033\[K\[size 4096' "$out" ||
+		{ note "progress not on a cleared line"; show_out; return 1; }
+	[ "$(grep -c 'ep-dma> set si' "$out")" -ge 2 ] ||
+		{ note "prompt and typed text not redrawn"; show_out; return 1; }
+	grep -q 'size = 64' "$out" || { note "typed command lost"; show_out; return 1; }
+}
+
+t_costs() {
+	run costs 30 "${EAL[@]}" -- --costs --link 4,2,256 --cost-read 800
+	[ "$rc" = 0 ] && grep -Eq 'non-posted MMIO read +800.0 ns' "$out" &&
+		grep -q 'PCIe Gen4 x2, MPS 256: 3.4074 GB/s' "$out" ||
+		{ note "rc=$rc"; show_out; return 1; }
+	run costsbad 30 "${EAL[@]}" -- --costs --link 4,3
+	[ "$rc" != 0 ] && grep -q "invalid --link '4,3'" "$out" ||
+		{ note "rc=$rc"; show_out; return 1; }
+}
+
+t_sim_projection() {
+	# counters, the silicon projection (now and before write-back), the
+	# link share and the memcpy baseline, in the table and the CSV
+	local csv=$WORK/proj.csv
+	sim_available || return 77
+	run proj 60 "${EAL[@]}" "--vdev=$SIM,wr=1,rd=0$SIMX" $SKEL -- --size 64 \
+		--jobs 20000 --memcpy --link 4,2,256 --csv "$csv" --progress 0
+	[ "$rc" = 0 ] || { note "rc=$rc"; show_out; return 1; }
+	grep -q '^PCIe accesses per job and per-core ceiling on silicon' "$out" &&
+		grep -Eq "^$SIM-wr0 +64 +32 +write-back +[0-9.]+ +[0-9.]+ .* \| +[0-9.]+ +[0-9.]+ +[0-9.]+ \| +[0-9.]+x +[0-9.]+$" \
+		"$out" && grep -Eq '^memcpy +mem2mem +64 +1 +1 +20000 ' "$out" ||
+		{ note "tables"; show_out; return 1; }
+	awk -F, -v sim="$SIM-wr0" '
+		NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ d = $c["device"] }
+		d == sim && ($c["proj_mjobs_per_s"] <= 0 ||
+			$c["proj_before_mjobs_per_s"] <= 0 ||
+			$c["mmio_writes_per_job"] < 4 ||
+			$c["completion"] != "write-back" || $c["cyc_med"] <= 0 ||
+			$c["cyc_p99"] < $c["cyc_med"] || $c["link_pct"] == "") { bad = 1 }
+		d == "dma_skeleton0" && ($c["proj_mjobs_per_s"] != "" ||
+			$c["cyc_med"] <= 0) { bad = 1 }
+		d == "memcpy" { m++ }
+		END { exit bad || m != 1 }' "$csv" || { note "csv"; cat "$csv"; return 1; }
+}
+
+t_sim_stats_names() {
+	# counters say what they count
+	sim_available || return 77
+	out=$WORK/names.out
+	printf '%s\n' 'set jobs 1000' 'start' 'wait' "show stats $SIM-wr0" 'quit' |
+		timeout 30 "$APP" "${EAL[@]}" "--vdev=$SIM,wr=1,rd=0$SIMX" -- -i \
+		--progress 0 >"$out" 2>&1
+	grep -q 're-rung for a missed doorbell' "$out" &&
+		grep -q 'dropped while running (missed-doorbell quirk)' "$out" &&
+		! grep -qw 'lost' "$out" || { show_out; return 1; }
+}
+
+# Every command of the guide that starts with build/app/test-ep-dma/ runs as
+# written, from a directory laid out like the source tree (--no-shconf added,
+# so that it does not meet other DPDK processes' run-time files). The
+# corruption example must fail; every other one must succeed.
+t_doc_examples() {
+	local dir=$WORK/doc n=0 cmd want
+	[ -f "$DOC" ] || { note "no guide"; return 77; }
+	sim_available || return 77
+	mkdir -p "$dir/build/app/test-ep-dma"
+	ln -sf "$(readlink -f "$APP")" "$dir/build/app/test-ep-dma/dpdk-test-ep-dma"
+	while IFS= read -r cmd; do
+		n=$((n + 1))
+		cmd=${cmd/dpdk-test-ep-dma /dpdk-test-ep-dma --no-shconf }
+		out=$WORK/doc-$n.out
+		(cd "$dir" && timeout --kill-after=5 120 bash -c "$cmd") >"$out" 2>&1 </dev/null
+		rc=$?
+		want=0
+		[[ "$cmd" == *corrupt=* ]] && want=1
+		if { [ "$want" = 0 ] && [ "$rc" != 0 ]; } ||
+				{ [ "$want" = 1 ] && { [ "$rc" = 0 ] || [ "$rc" -ge 124 ]; }; }; then
+			note "example $n (rc=$rc): $cmd"
+			show_out
+			return 1
+		fi
+	done < <(awk '
+		/^   build\/app\/test-ep-dma\/dpdk-test-ep-dma / { cmd = ""; on = 1 }
+		on {
+			line = $0; sub(/^ +/, "", line)
+			if (line ~ /\\$/) { sub(/\\$/, "", line); cmd = cmd line; next }
+			print cmd line; on = 0
+		}' "$DOC")
+	[ "$n" -ge 8 ] || { note "only $n examples found"; return 1; }
+}
+
 cases=(skeleton_verify skeleton_sg_rejected bad_option csv_columns
-	interactive sigint lcore_map sim_mem2dev_verify sim_dev2mem_verify
+	interactive sigint lcore_map csv_bad_path_fails_first list burst_clamped
+	interactive_help_and_completion interactive_prompt_redrawn costs
+	sim_mem2dev_verify sim_dev2mem_verify
 	sim_mem2mem_verify sim_auto_both sim_corruption_caught
 	sim_abort_reported sim_stuck_device_no_hang sim_vs_skeleton
-	sim_sg_verify sim_interactive sim_ep_addr_option sim_telemetry)
+	sim_sg_verify sim_interactive sim_ep_addr_option sim_telemetry
+	sim_projection sim_stats_names doc_examples)
 
 for c in "${cases[@]}"; do
 	if [ -n "$FILTER" ] && [[ "$c" != *"$FILTER"* ]]; then
@@ -355,7 +537,7 @@ for c in "${cases[@]}"; do
 	if [ "$r" = 0 ]; then
 		echo "PASS test_ep_dma/$c"
 	elif [ "$r" = 77 ]; then
-		echo "SKIP test_ep_dma/$c (simulated endpoint not available)"
+		echo "SKIP test_ep_dma/$c (simulated endpoint or tool not available)"
 	else
 		echo "FAIL test_ep_dma/$c"
 		failed=$((failed + 1))

@@ -3,10 +3,11 @@
  */
 
 /*
- * Unit tests of dpdk-test-ep-dma's pure parts: the latency histogram and the
- * option parser. No EAL needed.
+ * Unit tests of dpdk-test-ep-dma's pure parts: the latency histogram, the
+ * option parser and the PCIe cost model. No EAL needed.
  */
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -176,6 +177,182 @@ test_opt_argv(void)
 	return 0;
 }
 
+/* |a - b| <= rel x |b| */
+static int
+close_to(double a, double b, double rel)
+{
+	return fabs(a - b) <= rel * fabs(b);
+}
+
+static int
+test_cost_formula(void)
+{
+	struct ep_cost c = { .read_ns = 1000, .store_ns = 100,
+		.doorbell_ns = 200 };
+	struct ep_access a = { .cpu_ns = 50, .reads = 0.5, .stores = 4.5,
+		.doorbells = 0.5 };
+	struct ep_access none = { 0 };
+	struct ep_cost d;
+
+	/* 50 + 0.5 x 1000 + (4.5 - 0.5) x 100 + 0.5 x 200 = 1050 ns */
+	EP_TEST_ASSERT(close_to(ep_cost_job_ns(&c, &a), 1050, 1e-12),
+		"job ns %f", ep_cost_job_ns(&c, &a));
+	EP_TEST_ASSERT(close_to(ep_cost_ceiling(&c, &a), 1e9 / 1050, 1e-12),
+		"ceiling %f", ep_cost_ceiling(&c, &a));
+	EP_TEST_ASSERT(ep_cost_ceiling(&c, &none) == 0, "nothing: no ceiling");
+	/* doorbells priced as stores: the brief's plain formula */
+	c.doorbell_ns = c.store_ns;
+	EP_TEST_ASSERT(close_to(ep_cost_job_ns(&c, &a), 50 + 500 + 450, 1e-12),
+		"plain formula");
+	ep_cost_defaults(&d);
+	EP_TEST_ASSERT(d.read_ns == EP_COST_READ_NS &&
+		d.store_ns == EP_COST_STORE_NS &&
+		d.doorbell_ns == EP_COST_DOORBELL_NS, "defaults");
+	return 0;
+}
+
+static int
+test_cost_before(void)
+{
+	struct ep_access now = { .cpu_ns = 40, .reads = 0.03125,
+		.stores = 4.1875, .doorbells = 0.03125 }, b;
+	struct ep_workload burst32 = { .submits = 1.0 / 32, .cpl_calls = 0.05,
+		.elements = 1 };
+	struct ep_workload burst1 = { .submits = 1, .cpl_calls = 1,
+		.elements = 1 };
+	struct ep_cost c = { 1000, 100, 100 };
+
+	ep_cost_before(&b, &now, &burst32);
+	/* a flush read per submit and an LLP read per completion call */
+	EP_TEST_ASSERT(close_to(b.reads, 1.0 / 32 + 0.05, 1e-12), "reads %f",
+		b.reads);
+	/* 6 per element, release + doorbell + last-element flag per submit */
+	EP_TEST_ASSERT(close_to(b.stores, 6 + 3.0 / 32, 1e-12), "stores %f",
+		b.stores);
+	EP_TEST_ASSERT(close_to(b.doorbells, 1.0 / 32, 1e-12), "doorbells");
+	EP_TEST_ASSERT(b.cpu_ns == now.cpu_ns, "same CPU time");
+	/* now 40 + 31.25 + 415.625 + 3.125 = 490 ns; then 40 + 81.25 +
+	 * 606.25 + 3.125 = 730.625 ns
+	 */
+	EP_TEST_ASSERT(close_to(ep_cost_ceiling(&c, &now), 1e9 / 490, 1e-12),
+		"now %f", ep_cost_ceiling(&c, &now));
+	EP_TEST_ASSERT(close_to(ep_cost_ceiling(&c, &b), 1e9 / 730.625, 1e-12),
+		"before %f", ep_cost_ceiling(&c, &b));
+	ep_cost_before(&b, &now, &burst1);
+	/* one element per batch: no separate flag store */
+	EP_TEST_ASSERT(close_to(b.stores, 8, 1e-12) && close_to(b.reads, 2, 1e-12),
+		"burst 1: %f stores %f reads", b.stores, b.reads);
+	return 0;
+}
+
+static int
+test_cost_projection(void)
+{
+	struct ep_config cfg;
+	struct ep_result r;
+
+	ep_config_defaults(&cfg);
+	memset(&r, 0, sizeof(r));
+	r.jobs = 1000;
+	r.sg = 1;
+	r.cyc_med = 100;                /* 50 ns at 2 cycles per ns */
+	r.mmio_reads_per_job = 0.5;
+	r.mmio_writes_per_job = 4.5;
+	r.doorbells_per_job = 0.5;
+	r.submits_per_job = 0.5;
+	r.cpl_calls_per_job = 0.25;
+	ep_result_project(&r, &cfg, 2.0);
+	/* 50 + 500 + 400 + 50 = 1000 ns: 1 Mjobs/s */
+	EP_TEST_ASSERT(close_to(r.proj_cpu_ns, 50, 1e-12), "cpu ns");
+	EP_TEST_ASSERT(close_to(r.proj_mjobs, 1.0, 1e-12), "now %f",
+		r.proj_mjobs);
+	/* then: reads 0.75; two jobs per submit, so 6 per element and 3 per
+	 * submit (release, flag, doorbell): 7.5 stores, 0.5 doorbells;
+	 * 50 + 750 + 700 + 50 = 1550 ns
+	 */
+	EP_TEST_ASSERT(close_to(r.before_reads, 0.75, 1e-12), "then reads");
+	EP_TEST_ASSERT(close_to(r.before_stores, 7.5, 1e-12), "then stores %f",
+		r.before_stores);
+	EP_TEST_ASSERT(close_to(r.proj_before_mjobs, 1e3 / 1550, 1e-12),
+		"then %f", r.proj_before_mjobs);
+	/* a device without PMD counters gets no projection */
+	r.proj_mjobs = -1;
+	r.mmio_reads_per_job = -1;
+	ep_result_project(&r, &cfg, 2.0);
+	EP_TEST_ASSERT(r.proj_mjobs == -1, "no counters, no projection");
+	return 0;
+}
+
+static int
+test_link_rate(void)
+{
+	unsigned int g, l, m;
+
+	/* Gen4 x2, MPS 256: 31.508 Gb/s, less 5.37 % DLLPs and SKIPs, times
+	 * 256 / 280: 3.4074 GB/s
+	 */
+	EP_TEST_ASSERT(close_to(ep_link_data_rate(4, 2, 256), 3.407443e9, 1e-5),
+		"gen4 x2 256: %f", ep_link_data_rate(4, 2, 256));
+	EP_TEST_ASSERT(close_to(ep_link_data_rate(4, 2, 128), 3.071088e9, 1e-5),
+		"gen4 x2 128: %f", ep_link_data_rate(4, 2, 128));
+	/* Gen1 x1, MPS 128: 8b/10b, one DLLP of each kind per 237 bytes */
+	EP_TEST_ASSERT(close_to(ep_link_data_rate(1, 1, 128), 1.957661e8, 1e-5),
+		"gen1 x1 128: %f", ep_link_data_rate(1, 1, 128));
+	EP_TEST_ASSERT(ep_link_data_rate(6, 2, 256) < 0, "gen6 refused");
+	EP_TEST_ASSERT(ep_link_data_rate(4, 3, 256) < 0, "x3 refused");
+	EP_TEST_ASSERT(ep_link_data_rate(4, 2, 1024) < 0, "MPS 1024 refused");
+	EP_TEST_ASSERT_EQ(ep_link_parse("4,2", &g, &l, &m), 0, "GEN,LANES");
+	EP_TEST_ASSERT(g == 4 && l == 2 && m == 256, "MPS defaults to 256");
+	EP_TEST_ASSERT_EQ(ep_link_parse("3,16,512", &g, &l, &m), 0, "3 fields");
+	EP_TEST_ASSERT(g == 3 && l == 16 && m == 512, "values");
+	EP_TEST_ASSERT(ep_link_parse("4", &g, &l, &m) < 0, "one field");
+	EP_TEST_ASSERT(ep_link_parse("4,2,", &g, &l, &m) < 0, "trailing comma");
+	EP_TEST_ASSERT(ep_link_parse("4,2,256,1", &g, &l, &m) < 0, "4 fields");
+	EP_TEST_ASSERT(ep_link_parse("gen4,2", &g, &l, &m) < 0, "junk");
+	return 0;
+}
+
+static int
+test_opt_costs_and_get(void)
+{
+	char *argv[] = { "app", "--cost-read", "700", "--cost-store", "25.5",
+		"--link", "4,2,128", "--memcpy", "--list", "--costs", NULL };
+	const struct ep_param *p;
+	struct ep_config c;
+	char v[256];
+
+	ep_config_defaults(&c);
+	EP_TEST_ASSERT_EQ(ep_config_parse_args(&c, 10, argv), 0, "parse");
+	EP_TEST_ASSERT(c.cost.read_ns == 700 && c.cost.store_ns == 25.5 &&
+		c.cost.doorbell_ns == EP_COST_DOORBELL_NS, "costs");
+	EP_TEST_ASSERT(c.link_gen == 4 && c.link_lanes == 2 &&
+		c.link_mps == 128, "link");
+	EP_TEST_ASSERT(c.memcpy && c.list && c.costs, "flags and actions");
+	EP_TEST_ASSERT(ep_config_set(&c, "cost-read", "-1") < 0, "negative");
+	EP_TEST_ASSERT(ep_config_set(&c, "cost-read", "1x") < 0, "junk");
+	EP_TEST_ASSERT(ep_config_set(&c, "cost-bogus", "1") < 0, "unknown");
+	EP_TEST_ASSERT(ep_config_set(&c, "link", "5,32") < 0, "x32 refused");
+	EP_TEST_ASSERT_EQ(ep_config_set(&c, "link", "none"), 0, "none");
+	EP_TEST_ASSERT_EQ(c.link_gen, 0, "link cleared");
+	/* help and show config print every parameter with its value */
+	for (p = ep_params; p->name != NULL; p++)
+		EP_TEST_ASSERT_EQ(ep_config_get(&c, p->name, v, sizeof(v)), 0,
+			"get %s", p->name);
+	EP_TEST_ASSERT(ep_config_get(&c, "nosuch", v, sizeof(v)) < 0,
+		"unknown name");
+	EP_TEST_ASSERT_EQ(ep_config_get(&c, "cost-read", v, sizeof(v)), 0,
+		"get cost-read");
+	EP_TEST_ASSERT(!strcmp(v, "700 ns"), "cost-read value '%s'", v);
+	EP_TEST_ASSERT_EQ(ep_config_set(&c, "size", "64,4K"), 0, "size");
+	EP_TEST_ASSERT_EQ(ep_config_get(&c, "size", v, sizeof(v)), 0,
+		"get size");
+	EP_TEST_ASSERT(!strcmp(v, "64,4096"), "size value '%s'", v);
+	EP_TEST_ASSERT_EQ(ep_config_get(&c, "memcpy", v, sizeof(v)), 0,
+		"get memcpy");
+	EP_TEST_ASSERT(!strcmp(v, "on"), "memcpy value '%s'", v);
+	return 0;
+}
+
 static const struct ep_test_case cases[] = {
 	{ "hist_small_exact", test_hist_small_exact },
 	{ "hist_uniform", test_hist_uniform },
@@ -184,6 +361,11 @@ static const struct ep_test_case cases[] = {
 	{ "opt_values", test_opt_values },
 	{ "opt_lcore_map_and_ep", test_opt_lcore_map_and_ep },
 	{ "opt_argv", test_opt_argv },
+	{ "cost_formula", test_cost_formula },
+	{ "cost_before", test_cost_before },
+	{ "cost_projection", test_cost_projection },
+	{ "link_rate", test_link_rate },
+	{ "opt_costs_and_get", test_opt_costs_and_get },
 };
 
 int

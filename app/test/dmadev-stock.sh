@@ -4,17 +4,24 @@
 # Run DPDK's stock dmadev suite (Debian's /usr/bin/dpdk-test, dmadev_autotest)
 # on the dw_edma driver loaded with -d and a simulated endpoint with an
 # outbound window, so that the MEM_TO_MEM instance tests apply. Prints one
-# PASS/FAIL line per instance and test group.
+# PASS/FAIL line per instance and test group, prefixed with the suite name.
 #
 # Usage: dmadev-stock.sh <librte_dma_dw_edma.so> <libep_model_vdev.so> <libep_model.so>
+#            [<simulated endpoint devargs> <dw_edma instances expected> <suite name>]
+# The defaults are one write and one read channel with PEDM metadata (two
+# instances, suite "stock"); an EPDM v1 endpoint (read channels only) is
+# "export=epdm,rd=1,desc_size=16384,outbound=0x1000000000000 1 stock_epdm".
 set -u
-usage="usage: $0 <librte_dma_dw_edma.so> <libep_model_vdev.so> <libep_model.so>"
+usage="usage: $0 <librte_dma_dw_edma.so> <libep_model_vdev.so> <libep_model.so> [<sim devargs> <instances> <suite>]"
 drv=${1:?$usage}
 vdev=${2:?$usage}
 model=${3:?$usage}
+sim_args=${4:-wr=1,rd=1,desc_size=16384,outbound=0x1000000000000}
+want=${5:-2}
+suite=${6:-stock}
 dpdk_test=${DPDK_TEST_BIN:-/usr/bin/dpdk-test}
 if [ ! -x "$dpdk_test" ]; then
-	echo "SKIP stock/dmadev_autotest ($dpdk_test not installed: apt-get install dpdk-dev)"
+	echo "SKIP $suite/dmadev_autotest ($dpdk_test not installed: apt-get install dpdk-dev)"
 	exit 77
 fi
 # EAL loads a -d plugin only if no directory above it is world-writable, and
@@ -32,12 +39,12 @@ export LD_LIBRARY_PATH=$(dirname "$(realpath "$model")")
 DPDK_TEST=dmadev_autotest timeout --kill-after=10 600 "$dpdk_test" \
 	-d "$stage/$(basename "$drv")" -d "$stage/$(basename "$vdev")" \
 	--no-huge --iova-mode=va -m 512 --no-pci --no-shconf \
-	--vdev dma_dw_edma_sim0,wr=1,rd=1,desc_size=16384,outbound=0x1000000000000 \
+	--vdev "dma_dw_edma_sim0,$sim_args" \
 	</dev/null >"$log" 2>&1
 rc=$?
-tr '\r' '\n' <"$log" | awk -v rc="$rc" '
+tr '\r' '\n' <"$log" | awk -v rc="$rc" -v want="$want" -v suite="$suite" '
 	function close_group(ok) {
-		if (group != "") print (ok ? "PASS" : "FAIL") " stock/" inst "/" group
+		if (group != "") print (ok ? "PASS" : "FAIL") " " suite "/" inst "/" group
 		group = ""
 	}
 	/^### Test dmadev instance/ {
@@ -55,11 +62,11 @@ tr '\r' '\n' <"$log" | awk -v rc="$rc" '
 	/Test Failed|Error|error/ { if ($0 !~ /errors expected|Errors: /) bad = 1 }
 	END {
 		close_group(ok && rc == 0)
-		if (api) print ((ok || n > 0) ? "PASS" : "FAIL") " stock/skeleton_api"
+		if (api) print ((ok || n > 0) ? "PASS" : "FAIL") " " suite "/skeleton_api"
 		dw = 0
 		for (i = 0; i < n; i++) if (order[i] ~ /dma_dw_edma_sim0-/) dw++
-		if (dw < 2) print "FAIL stock/dw_edma_instances_found (" dw " of 2)"
-		print ((ok && rc == 0) ? "PASS" : "FAIL") " stock/dmadev_autotest"
+		if (dw < want) print "FAIL " suite "/dw_edma_instances_found (" dw " of " want ")"
+		print ((ok && rc == 0) ? "PASS" : "FAIL") " " suite "/dmadev_autotest"
 	}'
 if [ "$rc" != 0 ] || ! grep -q "Test OK" "$log"; then
 	echo "---- dpdk-test output (rc=$rc), last 40 lines:"

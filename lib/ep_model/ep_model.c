@@ -29,12 +29,6 @@ lk(const struct ep_model *m)
 	return (pthread_mutex_t *)(uintptr_t)&m->lock;
 }
 
-struct epm_region {
-	unsigned int bar;
-	uint64_t off, len;
-	const char *what;
-};
-
 static uint64_t
 pow2_at_least(uint64_t v)
 {
@@ -69,14 +63,22 @@ static int
 layout_bars(struct ep_model *m, uint32_t msix_vectors, uint64_t bar_len[])
 {
 	const struct epm_cfg *c = &m->cfg;
-	struct epm_region reg[3 + 2 * EPM_MAX_CH];
+	struct epm_region reg[5 + 2 * EPM_MAX_CH];
 	unsigned int n = 0, i, j;
 	uint64_t meta_total = m->meta_len, stride, base;
 
 	if (c->msix && msix_vectors > 0)
-		meta_total = RTE_ALIGN_CEIL(m->meta_len, 8) + msix_vectors * 16 +
+		meta_total = m->msix_off + msix_vectors * 16 +
 			RTE_ALIGN_CEIL((msix_vectors + 63) / 64 * 8, 8);
-	reg[n++] = (struct epm_region){ c->meta_bar, 0, meta_total, "metadata" };
+	if (m->meta_len != 0)
+		reg[n++] = (struct epm_region){ c->meta_bar, 0, meta_total, "metadata" };
+	else if (meta_total != 0)
+		/* no blob (export=epdm): the MSI-X table alone */
+		reg[n++] = (struct epm_region){ c->meta_bar, m->msix_off,
+			meta_total - m->msix_off, "MSI-X table" };
+	/* an EPDM slice places the descriptor (and maybe register) windows */
+	if (c->export != EPM_EXPORT_PEDM)
+		n = epm_epdm_place(m, reg, n);
 	reg[n++] = (struct epm_region){ c->reg_bar, c->reg_off, m->reg_size,
 		"register window" };
 	stride = RTE_ALIGN_CEIL(c->desc_size, 4096);
@@ -84,7 +86,7 @@ layout_bars(struct ep_model *m, uint32_t msix_vectors, uint64_t bar_len[])
 		base = c->desc_off;
 	else
 		base = RTE_ALIGN_CEIL(c->reg_off + m->reg_size, 4096);
-	for (i = 0; i < m->ndesc; i++) {
+	for (i = 0; i < m->ndesc && c->export == EPM_EXPORT_PEDM; i++) {
 		m->desc[i].bar_off = base + i * stride;
 		m->desc[i].size = c->desc_size;
 		m->desc[i].addr = c->desc_addr + i * stride;
@@ -99,8 +101,9 @@ layout_bars(struct ep_model *m, uint32_t msix_vectors, uint64_t bar_len[])
 					reg[j].off < reg[i].off + reg[i].len) {
 				EPM_LOG(ERR, "%s at BAR%u+0x%" PRIx64 " overlaps the %s at "
 					"BAR%u+0x%" PRIx64 " (check meta_bar/reg_bar/reg_off/"
-					"desc_bar/desc_off)", reg[i].what, reg[i].bar,
-					reg[i].off, reg[j].what, reg[j].bar, reg[j].off);
+					"desc_bar/desc_off/slice_*/ntb_bar)", reg[i].what,
+					reg[i].bar, reg[i].off, reg[j].what, reg[j].bar,
+					reg[j].off);
 				return -EINVAL;
 			}
 		}
@@ -138,6 +141,7 @@ free_model(struct ep_model *m)
 	free(m->shadow);
 	free(m->meta_shadow);
 	free(m->meta_img);
+	free(m->slice_img);
 	pthread_mutex_destroy(&m->lock);
 	pthread_cond_destroy(&m->scanned);
 	free(m);
@@ -224,6 +228,10 @@ ep_model_create_ext(const char *name, const char *args, const struct ep_model_en
 	m->ndesc = m->cfg.wr + m->cfg.rd;
 	msix_vectors = m->cfg.msix ? RTE_MAX(m->ndesc, 1u) : 0;
 	m->msix_vectors = msix_vectors;
+	m->msix_off = RTE_ALIGN_CEIL(m->meta_len, 8);
+	/* a vNTB control region at offset 0 of the metadata BAR comes first */
+	if (m->cfg.ntb_bar >= 0 && (unsigned int)m->cfg.ntb_bar == m->cfg.meta_bar)
+		m->msix_off = RTE_MAX(m->msix_off, EPM_NTB_LEN);
 	rc = layout_bars(m, msix_vectors, bar_len);
 	if (rc != 0)
 		goto fail;
@@ -238,8 +246,9 @@ ep_model_create_ext(const char *name, const char *args, const struct ep_model_en
 	}
 	m->ep_mem = map_anon(m->cfg.ep_mem_size);
 	m->shadow = calloc(1, m->reg_size);
-	m->meta_shadow = calloc(1, RTE_ALIGN_CEIL(m->meta_len, 4));
-	m->meta_img = calloc(1, RTE_ALIGN_CEIL(m->meta_len, 4));
+	/* export=epdm has no blob: never ask calloc for 0 bytes */
+	m->meta_shadow = calloc(1, RTE_ALIGN_CEIL(m->meta_len, 4) + 4);
+	m->meta_img = calloc(1, RTE_ALIGN_CEIL(m->meta_len, 4) + 4);
 	if (m->ep_mem == NULL || m->shadow == NULL || m->meta_shadow == NULL ||
 			m->meta_img == NULL)
 		goto fail;
@@ -252,6 +261,9 @@ ep_model_create_ext(const char *name, const char *args, const struct ep_model_en
 	free(img);
 	img = NULL;
 	epm_meta_build(m, msix_vectors);
+	rc = epm_epdm_build(m);
+	if (rc != 0)
+		goto fail;
 	/* What epc_init writes again on a re-init (H=R=0). */
 	memcpy(m->meta_img, m->meta, m->meta_len);
 	epm_regs_reset(m);
@@ -289,9 +301,10 @@ ep_model_create_ext(const char *name, const char *args, const struct ep_model_en
 	m->next = registry;
 	registry = m;
 	pthread_mutex_unlock(&registry_lock);
-	EPM_LOG(INFO, "%s: created (layout %u, wr %u/%u, rd %u/%u, func %u)", name,
-		m->cfg.layout, m->cfg.wr, m->cfg.hw_wr, m->cfg.rd, m->cfg.hw_rd,
-		m->cfg.func);
+	EPM_LOG(INFO, "%s: created (layout %u, wr %u/%u, rd %u/%u, func %u, export %s)",
+		name, m->cfg.layout, m->cfg.wr, m->cfg.hw_wr, m->cfg.rd, m->cfg.hw_rd,
+		m->cfg.func, m->cfg.export == EPM_EXPORT_EPDM ? "epdm" :
+		m->cfg.export == EPM_EXPORT_BOTH ? "both" : "pedm");
 	return m;
 fail:
 	free(img);
@@ -384,8 +397,18 @@ ep_model_info_get(const struct ep_model *m, struct ep_model_info *info)
 	info->meta_len = m->meta_len;
 	info->msix_vectors = m->msix_vectors;
 	if (m->msix_vectors != 0) {
-		info->msix_table_off = RTE_ALIGN_CEIL(m->meta_len, 8);
+		info->msix_table_off = m->msix_off;
 		info->msix_pba_off = info->msix_table_off + m->msix_vectors * 16;
+	}
+	info->exports_pedm = m->cfg.export != EPM_EXPORT_EPDM;
+	info->exports_epdm = m->cfg.export != EPM_EXPORT_PEDM;
+	if (info->exports_epdm) {
+		info->slice_bar = m->cfg.slice_bar;
+		info->slice_off = (uint32_t)m->cfg.slice_off;
+		info->slice_size = (uint32_t)m->slice_size;
+		info->ntb_bar = (int8_t)m->cfg.ntb_bar;
+	} else {
+		info->ntb_bar = -1;
 	}
 	return 0;
 }
@@ -601,8 +624,11 @@ bar_word_written(struct ep_model *m, unsigned int bar, uint64_t word_off)
 		epm_reg_write_seen(m, (uint32_t)(word_off - c->reg_off));
 		return;
 	}
-	if (bar == c->meta_bar && word_off < m->meta_len)
+	if (bar == c->meta_bar && word_off < m->meta_len) {
 		epm_meta_write_seen(m, (uint32_t)word_off);
+		return;
+	}
+	epm_epdm_write_seen(m, bar, word_off);
 }
 
 static int

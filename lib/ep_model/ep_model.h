@@ -78,6 +78,13 @@ struct ep_model_info {
 	uint32_t msix_vectors;       /**< MSI-X table entries, 0 without msix=1 */
 	uint32_t msix_table_off;     /**< MSI-X table offset in the metadata BAR */
 	uint32_t msix_pba_off;       /**< MSI-X PBA offset in the metadata BAR */
+	bool exports_pedm;           /**< the PEDM metadata blob is published */
+	bool exports_epdm;           /**< an EPDM v1 slice is published (spec F) */
+	uint8_t slice_bar;           /**< EPDM: BAR holding the slice */
+	int8_t ntb_bar;              /**< EPDM: BAR of the vNTB control region
+				      *   (locator at 0x154), -1 if none */
+	uint32_t slice_off;          /**< EPDM: slice offset in its BAR */
+	uint32_t slice_size;         /**< EPDM: slice size (header total_size) */
 };
 
 /** Counters of what the engine did. */

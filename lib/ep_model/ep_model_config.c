@@ -25,6 +25,8 @@ const char *const ep_model_keys[] = {
 	"link_down_ms", "link_up_ms", "ready_drop_ms", "ready_restore_ms",
 	"reinit_ms",
 	"metadata_file",
+	"export", "slice_bar", "slice_off", "slice_align", "slice_ctrl", "slice_file",
+	"ntb_bar",
 	NULL,
 };
 
@@ -58,6 +60,12 @@ bad:
 	EPM_LOG(ERR, "bad value '%s' for key '%s' (expected a number 0..%" PRIu64
 		", decimal or 0x hex)", val != NULL ? val : "", key, max);
 	return -EINVAL;
+}
+
+int
+epm_parse_u64(const char *key, const char *val, uint64_t max, uint64_t *out)
+{
+	return parse_u64(key, val, max, out);
 }
 
 static int
@@ -125,6 +133,8 @@ apply_key(struct epm_cfg *c, const char *key, const char *val)
 	if (strcmp(key, k) == 0) \
 		return parse_bool(key, val, &c->field);
 
+	if (epm_epdm_key(key))
+		return epm_epdm_apply_key(c, key, val);
 	if (strcmp(key, "layout") == 0) {
 		if (val != NULL && strcmp(val, "edma-unroll") == 0)
 			c->layout = EP_MODEL_MF_EDMA_UNROLL;
@@ -142,7 +152,11 @@ apply_key(struct epm_cfg *c, const char *key, const char *val)
 		}
 		return 0;
 	}
-	NUM("wr", EPM_MAX_CH, wr)
+	if (strcmp(key, "wr") == 0) {
+		/* export=epdm needs to know whether wr was asked for */
+		c->wr_set = true;
+		NUM("wr", EPM_MAX_CH, wr)
+	}
 	NUM("rd", EPM_MAX_CH, rd)
 	if (strcmp(key, "hw_wr") == 0 || strcmp(key, "hw_rd") == 0) {
 		rc = parse_u64(key, val, EPM_MAX_CH, &v);
@@ -159,6 +173,8 @@ apply_key(struct epm_cfg *c, const char *key, const char *val)
 	}
 	NUM("func", 255, func)
 	NUM("meta_bar", EP_MODEL_NUM_BARS - 1, meta_bar)
+	if (strcmp(key, "reg_bar") == 0 || strcmp(key, "reg_off") == 0)
+		c->reg_set = true;
 	NUM("reg_bar", EP_MODEL_NUM_BARS - 1, reg_bar)
 	NUM("desc_bar", EP_MODEL_NUM_BARS - 1, desc_bar)
 	NUM("reg_off", EPM_BAR_OFF_MAX, reg_off)
@@ -261,6 +277,8 @@ set_defaults(struct epm_cfg *c)
 	c->ready_drop_ms = EPM_NONE;
 	c->ready_restore_ms = EPM_NONE;
 	c->reinit_ms = EPM_NONE;
+	c->slice_align = 4096;
+	c->ntb_bar = -1;
 }
 
 static bool
@@ -276,7 +294,12 @@ check_cfg(struct epm_cfg *c)
 	bool native = c->layout == EP_MODEL_MF_HDMA_NATIVE;
 	unsigned int max_func = native ? 255 : 31;
 	uint64_t i, nwin, stride;
+	int rc;
 
+	/* first: export=epdm changes the defaults the checks below use */
+	rc = epm_epdm_check_cfg(c);
+	if (rc != 0)
+		return rc;
 	if (c->wr == 0 && c->rd == 0) {
 		EPM_LOG(ERR, "wr=0 and rd=0: at least one channel must be delegated");
 		return -EINVAL;

@@ -693,6 +693,7 @@ epm_timed(struct ep_model *m, uint64_t now)
 	if (m->link_down)
 		return;
 	epm_meta_scan(m);
+	epm_epdm_scan(m);
 	epm_handshake_tick(m, now);
 }
 

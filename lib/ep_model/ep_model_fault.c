@@ -153,6 +153,8 @@ epm_reinit(struct ep_model *m)
 			~(EPM_CTRL_HOST_REQ | EPM_CTRL_READY));
 	m->ready_val = false;
 	m->ready_hold = false;
+	/* an EPDM slice header and locator are written again too */
+	(void)epm_epdm_build(m); /* any image was loaded at creation */
 	epm_regs_reset(m);
 	m->next_poll_ns = epm_now(m) + m->cfg.ready_poll_ms * 1000000ULL;
 	EPM_LOG(INFO, "%s: endpoint re-initialised (HOST_REQ and READY clear)", m->name);

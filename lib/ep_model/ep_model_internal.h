@@ -46,6 +46,21 @@ extern int epm_logtype;
 #define EPM_CTRL_READY		(1u << 31)
 #define EPM_LAYOUT_DW_EDMA	0x1u
 
+/* ---- EPDM ABI v1 slice and vNTB control region (spec F) ---- */
+#define EPM_EPDM_MAGIC		0x4d445045u	/* "EPDM" */
+#define EPM_EPDM_HDR_SIZE	0xe0u		/* sizeof(struct pci_ep_dma_hdr_v1) */
+#define EPM_NTB_LEN		0x1000u		/* vNTB control region (one page) */
+#define EPM_NTB_LINK_STATUS	0x08u		/* 16-bit at 0x0a: word bits [31:16] */
+#define EPM_NTB_CTRL_VERSION	0x0cu
+#define EPM_NTB_DMA_ABI		0x154u		/* then BAR, OFFSET, SIZE, NUM_CHANS */
+
+/* What the endpoint publishes for discovery (key export). */
+enum epm_export {
+	EPM_EXPORT_PEDM = 0,	/* pci-epf-dma metadata blob, handshake */
+	EPM_EXPORT_EPDM,	/* vNTB EPDM v1 slice only, no handshake */
+	EPM_EXPORT_BOTH,
+};
+
 /* ---- LL element control word (spec C.4, D.2) ---- */
 /* LL pointers must be 32-bit aligned: the engine fetches 32-bit words. */
 #define EPM_LL_ALIGN		4u
@@ -200,6 +215,17 @@ struct epm_cfg {
 	uint64_t link_down_ms, link_up_ms, ready_drop_ms, ready_restore_ms;
 	uint64_t reinit_ms;
 	char metadata_file[PATH_MAX];
+	/* EPDM export (ep_model_epdm.c) */
+	enum epm_export export;
+	bool wr_set, reg_set;
+	unsigned int slice_bar;
+	bool slice_bar_set;
+	uint64_t slice_off, slice_align;
+	bool slice_ctrl_out;	/* register window outside the slice */
+	int ntb_bar;		/* vNTB control region, -1: none */
+	bool ntb_bar_set;
+	bool slice_keys;	/* a slice_* or ntb_bar key was given */
+	char slice_file[PATH_MAX];	/* header image replacing the generated one */
 };
 
 struct epm_chan {
@@ -226,6 +252,13 @@ struct epm_desc {
 	uint64_t bar_off;
 };
 
+/* One region a BAR holds, for placement and the overlap check. */
+struct epm_region {
+	unsigned int bar;
+	uint64_t off, len;
+	const char *what;
+};
+
 struct epm_bar {
 	uint8_t *mem;
 	uint64_t len;
@@ -250,6 +283,7 @@ struct ep_model {
 	uint32_t *meta_shadow;
 	uint32_t *meta_img;	/* blob as built at creation (H=R=0), for re-init */
 	uint32_t msix_vectors;	/* MSI-X table entries after the blob */
+	uint32_t msix_off;	/* their offset in the metadata BAR */
 	struct epm_desc desc[2 * EPM_MAX_CH];
 	unsigned int ndesc;
 	uint8_t *ep_mem;
@@ -275,6 +309,13 @@ struct ep_model {
 	uint64_t ev_reinit;
 	bool reinit_pending;	/* re-init asked while the link was down */
 
+	/* EPDM slice (export=epdm|both) */
+	uint64_t slice_size;	/* total_size */
+	uint32_t slice_shadow[EPM_EPDM_HDR_SIZE / 4];	/* header as published */
+	uint8_t *slice_img;	/* slice_file contents */
+	uint32_t slice_img_len;
+	bool host_req_seen;	/* export=both: the host took the PEDM path */
+
 	struct ep_model_stats stats;
 	uint64_t nviol;
 	char viol[EPM_MAX_VIOL_TEXT][EPM_VIOL_LEN];
@@ -286,6 +327,17 @@ struct ep_model {
 
 /* ep_model_config.c */
 int epm_config_parse(const char *args, struct epm_cfg *cfg);
+int epm_parse_u64(const char *key, const char *val, uint64_t max, uint64_t *out);
+
+/* ep_model_epdm.c */
+bool epm_epdm_key(const char *key);
+int epm_epdm_apply_key(struct epm_cfg *c, const char *key, const char *val);
+int epm_epdm_check_cfg(struct epm_cfg *c);
+unsigned int epm_epdm_place(struct ep_model *m, struct epm_region *reg, unsigned int n);
+int epm_epdm_build(struct ep_model *m);
+void epm_epdm_scan(struct ep_model *m);
+void epm_epdm_write_seen(struct ep_model *m, unsigned int bar, uint64_t off);
+bool epm_ready_rule(const struct ep_model *m);
 
 /* ep_model_meta.c */
 int epm_meta_build(struct ep_model *m, uint32_t msix_vectors);

@@ -69,6 +69,8 @@ epm_meta_load_file(const char *path, uint8_t **img, uint32_t *len)
 uint32_t
 epm_meta_image_len(const struct ep_model *m)
 {
+	if (m->cfg.export == EPM_EXPORT_EPDM)
+		return 0; /* the slice replaces the blob */
 	return EPM_META_HDR_LEN + (m->cfg.wr + m->cfg.rd) * EPM_META_ES;
 }
 
@@ -83,7 +85,9 @@ epm_meta_build(struct ep_model *m, uint32_t msix_vectors)
 	const struct epm_cfg *c = &m->cfg;
 	unsigned int i;
 
-	if (c->metadata_file[0] == '\0') {
+	if (m->meta_len == 0) {
+		/* export=epdm: no blob */
+	} else if (c->metadata_file[0] == '\0') {
 		put32(b, 0x00, EPM_META_MAGIC);
 		put32(b, 0x04, EPM_META_REV | (m->meta_len << 16));
 		put32(b, EPM_META_CTRL, (c->reg_bar & 0x7) | ((c->wr & 0xff) << 3) |
@@ -110,7 +114,7 @@ epm_meta_build(struct ep_model *m, uint32_t msix_vectors)
 		m->meta[EPM_META_CTRL / 4] &= ~(EPM_CTRL_HOST_REQ | EPM_CTRL_READY);
 	}
 	if (c->msix && msix_vectors > 0) {
-		uint32_t tab = RTE_ALIGN_CEIL(m->meta_len, 8);
+		uint32_t tab = m->msix_off;
 
 		/* Vector control bit 0 (masked) set, as after reset. */
 		for (i = 0; i < msix_vectors; i++)
@@ -156,6 +160,9 @@ meta_host_write(struct ep_model *m, uint32_t w, uint32_t v)
 		m->meta_shadow[w] = v;
 		return;
 	}
+	/* export=both: from now on READY governs the host's writes */
+	if (v & EPM_CTRL_HOST_REQ)
+		m->host_req_seen = true;
 	if (diff & EPM_CTRL_READY) {
 		epm_violation(m, "write 0x%08x to metadata CTRL: %s READY, which only the "
 			"endpoint sets", v, (v & EPM_CTRL_READY) ? "sets" : "clears");

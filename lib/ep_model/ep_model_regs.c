@@ -330,9 +330,10 @@ check_owner(struct ep_model *m, uint32_t off, uint32_t val,
 	 * Spec E.6: the windows are not the host's while READY is 0 (before the
 	 * handshake, after a link down, during a READY drop). The model scans
 	 * the registers right before it sets READY and right before it clears
-	 * it, so every write is judged against the READY of its own time.
+	 * it, so every write is judged against the READY of its own time. An
+	 * EPDM export has no READY: only the delegation rules above apply.
 	 */
-	if (!m->ready_val || m->link_down)
+	if (epm_ready_rule(m) && (!m->ready_val || m->link_down))
 		epm_violation(m, "write 0x%08x to 0x%03x %s: %s", val, off, r->name,
 			m->ever_ready ? "while READY is 0" : "before READY was ever set");
 	return true;

@@ -76,11 +76,18 @@ static const char *const sim_driver_defaults[][2] = {
 	{ "stall_fail_ms", "10000" },
 };
 
+/* Buffer size for a part of args: room for the defaults and an EPDM locator. */
+static size_t
+args_cap(const char *args)
+{
+	return (args != NULL ? strlen(args) : 0) + 192;
+}
+
 /* Split devargs: the model's keys into margs, everything else into dargs. */
 static int
 split_args(const char *name, const char *args, char **margs, char **dargs)
 {
-	size_t cap = (args != NULL ? strlen(args) : 0) + 64;
+	size_t cap = args_cap(args);
 	struct rte_kvargs *kv;
 	unsigned int i;
 	int rc = 0;
@@ -259,6 +266,32 @@ epm_vdev_probe(struct rte_vdev_device *vdev)
 		d.has_m2m = true;
 		VLOG(INFO, "%s: MEM_TO_MEM through the model's outbound window at 0x%" PRIx64,
 			name, info.outbound_base);
+	}
+	/*
+	 * A model publishing only an EPDM slice has no PEDM blob to find: hand
+	 * the driver the slice's whereabouts, as the vNTB host driver hands its
+	 * locator on, unless the devargs already say where to look.
+	 */
+	if (info.exports_epdm && !info.exports_pedm && strstr(dargs, "epdm_") == NULL) {
+		size_t cap = args_cap(rte_vdev_device_args(vdev));
+		char v[3][16];
+
+		if (info.ntb_bar >= 0) {
+			snprintf(v[0], sizeof(v[0]), "%d", info.ntb_bar);
+			rc = kv_append(dargs, cap, "epdm_ntb_bar", v[0]);
+		} else {
+			snprintf(v[0], sizeof(v[0]), "%u", info.slice_bar);
+			snprintf(v[1], sizeof(v[1]), "0x%x", info.slice_off);
+			snprintf(v[2], sizeof(v[2]), "0x%x", info.slice_size);
+			rc = kv_append(dargs, cap, "epdm_bar", v[0]);
+			if (rc == 0)
+				rc = kv_append(dargs, cap, "epdm_offset", v[1]);
+			if (rc == 0)
+				rc = kv_append(dargs, cap, "epdm_size", v[2]);
+		}
+		if (rc != 0)
+			goto fail;
+		VLOG(INFO, "%s: EPDM-only endpoint model, driver devargs '%s'", name, dargs);
 	}
 	d.devargs = dargs;
 	rc = dw_edma_fn_attach(&d);

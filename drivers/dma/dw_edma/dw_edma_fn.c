@@ -137,7 +137,8 @@ dw_edma_chan_of(int16_t dev_id)
  * Devargs.
  */
 static const char *const dw_devarg_keys[] = {
-	"ready_timeout_ms", "m2m_base", "completion", "stall_us", "stall_fail_ms", NULL,
+	"ready_timeout_ms", "m2m_base", "completion", "stall_us", "stall_fail_ms",
+	"epdm_bar", "epdm_offset", "epdm_size", "epdm_ntb_bar", NULL,
 };
 
 RTE_EXPORT_INTERNAL_SYMBOL(dw_edma_devarg_key)
@@ -166,6 +167,8 @@ opts_parse_kv(struct dw_edma_opts *o, const char *key, const char *value, const 
 		DW_LOG(ERR, "%s: devarg %s needs a value", where, key);
 		return -EINVAL;
 	}
+	if (strncmp(key, "epdm_", 5) == 0)
+		return dw_edma_epdm_opt(&o->epdm, key, value, where);
 	if (strcmp(key, "completion") == 0) {
 		if (strcmp(value, "auto") == 0) {
 			o->cpl = DW_CPL_OPT_AUTO;
@@ -424,7 +427,8 @@ dw_edma_fn_attach_io(const struct dw_edma_fn_desc *d,
 		if (rc != 0)
 			goto fail;
 	}
-	rc = dw_edma_meta_discover(fn);
+	/* the EPDM front end only when the user named it (dw_edma_epdm.c) */
+	rc = fn->opts.epdm.on ? dw_edma_epdm_discover(fn) : dw_edma_meta_discover(fn);
 	if (rc != 0)
 		goto fail;
 	rc = fn_create_devs(fn, d->device);

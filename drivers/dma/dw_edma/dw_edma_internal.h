@@ -28,6 +28,7 @@
 
 #include "dw_edma_attach.h"
 #include "dw_edma_compat.h"
+#include "dw_edma_epdm.h"
 #include "dw_edma_hw.h"
 #include "rte_pmd_dw_edma.h"
 
@@ -164,6 +165,7 @@ struct dw_edma_opts {
 	enum dw_edma_cpl_opt cpl;
 	uint32_t stall_us;
 	uint32_t stall_fail_ms;
+	struct dw_edma_epdm_opts epdm;  /* epdm_* devargs: the EPDM front end */
 };
 
 /*
@@ -178,6 +180,8 @@ struct dw_edma_fn {
 	uint16_t slot;                /* index in the registry */
 	struct dw_edma_bar bars[DW_NUM_BARS];
 	struct dw_edma_meta meta;
+	enum dw_edma_front front;     /* which discovery found it */
+	struct dw_edma_epdm epdm;     /* DW_FRONT_EPDM: the slice */
 	struct dw_edma_opts opts;
 	uint8_t func_num;
 	enum dw_edma_backend backend;
@@ -423,6 +427,16 @@ uint32_t dw_edma_meta_ctrl(struct dw_edma_chan *ch);
 void dw_edma_meta_host_req(struct dw_edma_chan *ch);
 int dw_edma_meta_recheck(struct dw_edma_chan *ch);
 void dw_edma_meta_dump(const struct dw_edma_fn *fn, FILE *f);
+int dw_edma_meta_whole_dirs(struct dw_edma_fn *fn);
+
+/* ---- EPDM v1 slice front end (dw_edma_epdm.c) ---- */
+int dw_edma_epdm_opt(struct dw_edma_epdm_opts *o, const char *key, const char *value,
+		const char *where);
+bool dw_edma_epdm_requested(const char *devargs);
+int dw_edma_epdm_discover(struct dw_edma_fn *fn);
+uint32_t dw_edma_epdm_ctrl(struct dw_edma_chan *ch);
+int dw_edma_epdm_recheck(struct dw_edma_chan *ch);
+void dw_edma_epdm_dump(const struct dw_edma_fn *fn, FILE *f);
 
 /* ---- dmadev ops (dw_edma_dmadev.c) ---- */
 void dw_edma_dev_init(struct rte_dma_dev *dev, struct dw_edma_chan *ch);

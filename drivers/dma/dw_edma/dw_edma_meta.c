@@ -468,6 +468,8 @@ dw_edma_meta_ready(struct dw_edma_chan *ch)
 uint32_t
 dw_edma_meta_ctrl(struct dw_edma_chan *ch)
 {
+	if (ch->fn->front == DW_FRONT_EPDM)
+		return dw_edma_epdm_ctrl(ch);
 	ch->cnt.mmio_reads++;
 	return meta_ctrl_rd(ch->fn);
 }
@@ -476,6 +478,8 @@ dw_edma_meta_ctrl(struct dw_edma_chan *ch)
 void
 dw_edma_meta_host_req(struct dw_edma_chan *ch)
 {
+	if (ch->fn->front == DW_FRONT_EPDM)
+		return; /* no handshake */
 	rte_spinlock_lock(&ch->fn->lock);
 	meta_ctrl_rmw(ch->fn, DW_META_CTRL_HOST_REQ, 0);
 	rte_spinlock_unlock(&ch->fn->lock);
@@ -486,8 +490,8 @@ dw_edma_meta_host_req(struct dw_edma_chan *ch)
  * channel was built from still what the blob says? Returns 0 or -EINVAL
  * (logged with the field that changed).
  */
-int
-dw_edma_meta_recheck(struct dw_edma_chan *ch)
+static int
+meta_recheck_pedm(struct dw_edma_chan *ch)
 {
 	struct dw_edma_fn *fn = ch->fn;
 	const struct dw_edma_meta *m = &fn->meta;
@@ -534,11 +538,23 @@ dw_edma_meta_recheck(struct dw_edma_chan *ch)
 	return -EINVAL;
 }
 
+int
+dw_edma_meta_recheck(struct dw_edma_chan *ch)
+{
+	if (ch->fn->front == DW_FRONT_EPDM)
+		return dw_edma_epdm_recheck(ch);
+	return meta_recheck_pedm(ch);
+}
+
 void
 dw_edma_meta_dump(const struct dw_edma_fn *fn, FILE *f)
 {
 	const struct dw_edma_meta *m = &fn->meta;
 
+	if (fn->front == DW_FRONT_EPDM) {
+		dw_edma_epdm_dump(fn, f);
+		return;
+	}
 	fprintf(f, "  metadata: BAR%u length 0x%x map format 0x%x (%s) wr %u rd %u entry 0x%x\n",
 		m->bar, m->length, m->map_format, dw_edma_backend_ops(fn->backend)->name,
 		m->nb_wr, m->nb_rd, m->es);
@@ -546,4 +562,11 @@ dw_edma_meta_dump(const struct dw_edma_fn *fn, FILE *f)
 		m->reg_bar, m->reg_off, m->reg_size, fn->func_num);
 	if (fn->opts.has_m2m)
 		fprintf(f, "  m2m_base: 0x%" PRIx64 "\n", fn->opts.m2m_base);
+}
+
+/* The whole-direction rule for another front end on the eDMA v0 map. */
+int
+dw_edma_meta_whole_dirs(struct dw_edma_fn *fn)
+{
+	return meta_check_whole_dirs(fn, &fn->meta);
 }

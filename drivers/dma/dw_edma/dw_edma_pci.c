@@ -5,7 +5,8 @@
 /*
  * PCI probe: the endpoint DMA function has no fixed IDs, so match the DMA
  * controller class (0x0801, prog-if 0) on any vendor and confirm by finding
- * the metadata magic in a BAR (spec B.1, B.3).
+ * the metadata magic in a BAR (spec B.1, B.3). A second driver takes a vNTB
+ * function the user names with epdm_* devargs (hardware reference F).
  */
 
 #include <errno.h>
@@ -115,16 +116,14 @@ pci_meta_access_setup(struct dw_edma_fn *fn, struct dw_edma_fn_local *loc, void 
 	return 0;
 }
 
+/* Attach a mapped PCI function: the BARs, function number and devargs. */
 static int
-dw_edma_pci_probe(struct rte_pci_driver *drv, struct rte_pci_device *pdev)
+pci_attach(struct rte_pci_device *pdev, char *name, size_t len)
 {
 	struct dw_edma_fn_desc d = { 0 };
-	char name[64];
 	unsigned int i;
-	int rc;
 
-	RTE_SET_USED(drv);
-	rte_pci_device_name(&pdev->addr, name, sizeof(name));
+	rte_pci_device_name(&pdev->addr, name, len);
 	d.name = name;
 	d.device = &pdev->device;
 	for (i = 0; i < DW_NUM_BARS; i++) {
@@ -135,7 +134,17 @@ dw_edma_pci_probe(struct rte_pci_driver *drv, struct rte_pci_device *pdev)
 	d.func_num = pdev->addr.function;
 	if (pdev->device.devargs != NULL)
 		d.devargs = pdev->device.devargs->args;
-	rc = dw_edma_fn_attach_io(&d, pci_meta_access_setup, pdev);
+	return dw_edma_fn_attach_io(&d, pci_meta_access_setup, pdev);
+}
+
+static int
+dw_edma_pci_probe(struct rte_pci_driver *drv, struct rte_pci_device *pdev)
+{
+	char name[64];
+	int rc;
+
+	RTE_SET_USED(drv);
+	rc = pci_attach(pdev, name, sizeof(name));
 	if (rc == -ENODEV && rte_eal_process_type() == RTE_PROC_PRIMARY) {
 		DW_LOG(NOTICE, "%s: class 0x0801 device without endpoint DMA metadata, declined",
 			name);
@@ -172,4 +181,80 @@ RTE_PMD_REGISTER_PCI(dma_dw_edma, dw_edma_pci_drv);
 RTE_PMD_REGISTER_PCI_TABLE(dma_dw_edma, dw_edma_pci_ids);
 RTE_PMD_REGISTER_KMOD_DEP(dma_dw_edma, "vfio-pci");
 RTE_PMD_REGISTER_PARAM_STRING(dma_dw_edma, "ready_timeout_ms=<ms> m2m_base=<ep address> "
-	"completion=auto|llp|imwr stall_us=<us> stall_fail_ms=<ms>");
+	"completion=auto|llp|imwr stall_us=<us> stall_fail_ms=<ms> epdm_bar=<0-5> "
+	"epdm_offset=<off> epdm_size=<size> epdm_ntb_bar=<0-5>");
+
+/*
+ * The EPDM front end (dw_edma_epdm.c) on a vNTB endpoint function. That
+ * function has administrator-chosen IDs and class (pci-epf-vntb defaults to
+ * a memory controller; ntb_hw_epf matches 0x0500 on a few vendor IDs), and
+ * binding it to vfio-pci takes it from the kernel's NTB driver, so it is
+ * never claimed on sight: this second driver matches every device but
+ * takes only one whose allow-list entry carries an epdm_* devarg. It has no
+ * RTE_PCI_DRV_NEED_MAPPING, because the EAL would then map (and, through
+ * vfio, reset) every device before the probe could decline it: declining
+ * costs a devargs string scan and touches nothing. The device is mapped
+ * here once it is known to be wanted.
+ */
+static int
+dw_edma_pci_epdm_probe(struct rte_pci_driver *drv, struct rte_pci_device *pdev)
+{
+	char name[64];
+	int rc;
+
+	RTE_SET_USED(drv);
+	if (pdev->device.devargs == NULL || !dw_edma_epdm_requested(pdev->device.devargs->args))
+		return 1;
+	rte_pci_device_name(&pdev->addr, name, sizeof(name));
+	if (pdev->kdrv == RTE_PCI_KDRV_NONE || pdev->kdrv == RTE_PCI_KDRV_UNKNOWN) {
+		DW_LOG(ERR, "%s: epdm devargs given but the function is not bound to vfio-pci "
+			"(see the guide: the kernel's NTB driver must let go of it)", name);
+		return -ENODEV;
+	}
+	rc = rte_pci_map_device(pdev);
+	if (rc != 0) {
+		DW_LOG(ERR, "%s: cannot map the BARs (%d)", name, rc);
+		return rc < 0 ? rc : -ENODEV;
+	}
+	rc = pci_attach(pdev, name, sizeof(name));
+	if (rc != 0)
+		rte_pci_unmap_device(pdev);
+	return rc;
+}
+
+static int
+dw_edma_pci_epdm_remove(struct rte_pci_device *pdev)
+{
+	int rc = dw_edma_fn_detach(pdev->device.name);
+
+	/* mapped by our probe, not by the EAL: unmapped here too */
+	rte_pci_unmap_device(pdev);
+	return rc;
+}
+
+static const struct rte_pci_id dw_edma_pci_epdm_ids[] = {
+	{
+		.class_id = RTE_CLASS_ANY_ID,
+		.vendor_id = RTE_PCI_ANY_ID,
+		.device_id = RTE_PCI_ANY_ID,
+		.subsystem_vendor_id = RTE_PCI_ANY_ID,
+		.subsystem_device_id = RTE_PCI_ANY_ID,
+	},
+	{ .vendor_id = 0 },
+};
+
+static struct rte_pci_driver dw_edma_pci_epdm_drv = {
+	.id_table = dw_edma_pci_epdm_ids,
+	.drv_flags = 0,
+	.probe = dw_edma_pci_epdm_probe,
+	.remove = dw_edma_pci_epdm_remove,
+};
+
+/*
+ * No RTE_PMD_REGISTER_PCI_TABLE: the table matches everything, and tools
+ * reading PMD info would list this driver for every device.
+ */
+RTE_PMD_REGISTER_PCI(dma_dw_edma_epdm, dw_edma_pci_epdm_drv);
+RTE_PMD_REGISTER_KMOD_DEP(dma_dw_edma_epdm, "vfio-pci");
+RTE_PMD_REGISTER_PARAM_STRING(dma_dw_edma_epdm, "epdm_bar=<0-5> epdm_offset=<off> "
+	"epdm_size=<size> | epdm_ntb_bar=<0-5>, and every dma_dw_edma devarg");

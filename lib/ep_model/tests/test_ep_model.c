@@ -2177,6 +2177,280 @@ test_bar_access_sync(void)
 	return 0;
 }
 
+/* ------------------------------------------------------------------------ */
+/* EPDM v1 slice export (spec F), parsed independently of the model. */
+
+#define EPDM_MAGIC	0x4d445045u
+#define EPDM_VER_WORD	(1u | (0xe0u << 16))	/* version 1, hdr_size 0xe0 */
+
+static int
+parse_slice(struct t *t, unsigned int bar, uint64_t off)
+{
+	volatile uint8_t *h = (volatile uint8_t *)t->bar[bar].addr + off;
+	uint32_t n, i, cb;
+
+	if (le32(h) != EPDM_MAGIC || le32(h + 4) != EPDM_VER_WORD)
+		return -1;
+	cb = le32(h + 0x0c);
+	n = le32(h + 0x1c);
+	if (cb >= EP_MODEL_NUM_BARS || n == 0 || n > 8)
+		return -1;
+	t->reg_bar = cb;
+	t->reg_off = le32(h + 0x10);
+	t->reg_size = le32(h + 0x14);
+	t->layout = 1;
+	t->wr = 0;
+	t->rd = n;
+	if (t->reg_off + t->reg_size > t->bar[cb].len)
+		return -1;
+	t->regs = (volatile uint8_t *)t->bar[cb].addr + t->reg_off;
+	for (i = 0; i < n; i++) {
+		volatile uint8_t *e = h + 0x20 + 24 * i;
+		uint32_t db = le32(e), doff = le32(e + 4), dsz = le32(e + 8);
+
+		if (db >= EP_MODEL_NUM_BARS || (uint64_t)doff + dsz > t->bar[db].len)
+			return -1;
+		t->desc[RD][i].host = (uint8_t *)t->bar[db].addr + doff;
+		t->desc[RD][i].size = dsz;
+		t->desc[RD][i].addr = le32(e + 0x10) | ((uint64_t)le32(e + 0x14) << 32);
+	}
+	return 0;
+}
+
+/* Create an EPDM-exporting instance: no handshake, the slice parsed. */
+static int
+setup_epdm(struct t *t, const char *args)
+{
+	char name[32];
+	unsigned int b;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(name, sizeof(name), "epm%u", name_seq++);
+	t->m = ep_model_create(name, args);
+	if (t->m == NULL) {
+		printf("  create '%s' failed: %s\n", args, rte_strerror(rte_errno));
+		return -1;
+	}
+	ep_model_info_get(t->m, &t->info);
+	for (b = 0; b < EP_MODEL_NUM_BARS; b++)
+		ep_model_bar_get(t->m, b, &t->bar[b]);
+	t->meta = t->bar[t->info.metadata_bar].addr;
+	return parse_slice(t, t->info.slice_bar, t->info.slice_off);
+}
+
+/* The header and the vNTB locator word by word, at the documented places. */
+static int
+test_epdm_slice(void)
+{
+	volatile uint8_t *h, *ntb;
+	struct t t;
+	unsigned int i, w;
+
+	EP_TEST_ASSERT_EQ(setup_epdm(&t, "thread=0,export=epdm,rd=2,desc_size=8192"), 0,
+		"setup");
+	EP_TEST_ASSERT(t.info.exports_epdm && !t.info.exports_pedm, "export flags");
+	EP_TEST_ASSERT_EQ(t.info.wr_delegated, 0, "no write channel");
+	EP_TEST_ASSERT_EQ(t.info.rd_delegated, 2, "read channels");
+	EP_TEST_ASSERT_EQ(t.info.slice_bar, 4, "slice in desc_bar by default");
+	EP_TEST_ASSERT_EQ(t.info.slice_off, 0, "slice offset");
+	/* 4 KiB header page, 8 KiB register window, two 8 KiB windows */
+	EP_TEST_ASSERT_EQ(t.info.slice_size, 0x7000, "slice size");
+	EP_TEST_ASSERT_EQ(t.info.ntb_bar, 0, "vNTB control region in the metadata BAR");
+	h = (volatile uint8_t *)t.bar[4].addr;
+	EP_TEST_ASSERT_EQ(le32(h + 0x00), EPDM_MAGIC, "magic");
+	EP_TEST_ASSERT_EQ(le32(h + 0x04), EPDM_VER_WORD, "version, hdr_size");
+	EP_TEST_ASSERT_EQ(le32(h + 0x08), 0x7000, "total_size");
+	EP_TEST_ASSERT_EQ(le32(h + 0x0c), 4, "ctrl_bar");
+	EP_TEST_ASSERT_EQ(le32(h + 0x10), 0x1000, "ctrl_offset: after the header page");
+	EP_TEST_ASSERT_EQ(le32(h + 0x14), 0x2000, "ctrl_size");
+	EP_TEST_ASSERT_EQ(le32(h + 0x18), 2, "irq_count");
+	EP_TEST_ASSERT_EQ(le32(h + 0x1c), 2, "num_chans");
+	for (i = 0; i < 2; i++) {
+		volatile uint8_t *e = h + 0x20 + 24 * i;
+
+		EP_TEST_ASSERT_EQ(le32(e + 0x00), 4, "chans[%u].desc_bar", i);
+		EP_TEST_ASSERT_EQ(le32(e + 0x04), 0x3000 + i * 0x2000, "chans[%u].desc_offset", i);
+		EP_TEST_ASSERT_EQ(le32(e + 0x08), 8192, "chans[%u].desc_size", i);
+		EP_TEST_ASSERT_EQ(le32(e + 0x0c), 0, "chans[%u] padding", i);
+		EP_TEST_ASSERT_EQ(le32(e + 0x10), 0x20000000 + i * 0x2000,
+			"chans[%u].desc_phys_addr lo", i);
+		EP_TEST_ASSERT_EQ(le32(e + 0x14), 0, "chans[%u].desc_phys_addr hi", i);
+	}
+	for (w = 0x20 + 2 * 24; w < 0xe0; w += 4)
+		EP_TEST_ASSERT_EQ(le32(h + w), 0, "unused entry word 0x%x", w);
+	ntb = (volatile uint8_t *)t.bar[0].addr;
+	EP_TEST_ASSERT_EQ(le32(ntb + 0x08) >> 16, 1, "LINK_STATUS up");
+	EP_TEST_ASSERT_EQ(le32(ntb + 0x0c), 1, "control-layout version 1");
+	EP_TEST_ASSERT_EQ(le32(ntb + 0x154), 1, "DMA_ABI v1");
+	EP_TEST_ASSERT_EQ(le32(ntb + 0x158), 4, "DMA_BAR");
+	EP_TEST_ASSERT_EQ(le32(ntb + 0x15c), 0, "DMA_OFFSET");
+	EP_TEST_ASSERT_EQ(le32(ntb + 0x160), 0x7000, "DMA_SIZE");
+	EP_TEST_ASSERT_EQ(le32(ntb + 0x164), 2, "DMA_NUM_CHANS");
+	/* no PEDM blob; the MSI-X table follows the vNTB control page */
+	EP_TEST_ASSERT(le32(ntb) != 0x4d444550, "no PEDM magic");
+	EP_TEST_ASSERT_EQ(t.info.msix_table_off, 0x1000, "MSI-X after the control page");
+	EP_TEST_ASSERT_EQ(le32(ntb + 0x1000 + 12), 1, "vector 0 masked");
+	/* the controller's CTRL register: the read direction exported whole */
+	EP_TEST_ASSERT_EQ((r32(&t, 0x008) >> 16) & 0xf, 2, "hw read channels");
+	teardown(&t);
+
+	/* placement keys: another BAR and offset, controller window outside */
+	EP_TEST_ASSERT_EQ(setup_epdm(&t, "thread=0,export=epdm,rd=1,slice_bar=2,"
+		"slice_off=0x10000,slice_ctrl=outside,reg_bar=3,reg_off=0,slice_align=0x400,"
+		"ntb_bar=5"), 0, "setup placed");
+	h = (volatile uint8_t *)t.bar[2].addr + 0x10000;
+	EP_TEST_ASSERT_EQ(t.info.slice_bar, 2, "slice_bar");
+	EP_TEST_ASSERT_EQ(le32(h + 0x08), 0x400 + 0x1000, "total: header 1 KiB, 1 window");
+	EP_TEST_ASSERT_EQ(le32(h + 0x0c), 3, "ctrl_bar outside");
+	EP_TEST_ASSERT_EQ(le32(h + 0x10), 0, "ctrl_offset outside");
+	EP_TEST_ASSERT_EQ(le32(h + 0x20 + 4), 0x10400, "window after a 1 KiB header");
+	ntb = (volatile uint8_t *)t.bar[5].addr;
+	EP_TEST_ASSERT_EQ(le32(ntb + 0x158), 2, "locator BAR");
+	EP_TEST_ASSERT_EQ(le32(ntb + 0x15c), 0x10000, "locator offset");
+	EP_TEST_ASSERT_EQ(t.info.msix_table_off, 0, "MSI-X alone in BAR0");
+	teardown(&t);
+	return 0;
+}
+
+/* No handshake: the read channels work at once; delegation still enforced. */
+static int
+test_epdm_ownership(void)
+{
+	uint8_t *src = rte_malloc(NULL, 8192, 64), *ep;
+	struct ep_model_stats st;
+	unsigned int ch, i;
+	uint64_t v;
+	struct t t;
+
+	EP_TEST_ASSERT(src != NULL, "rte_malloc");
+	fill(src, 8192, 11);
+	EP_TEST_ASSERT_EQ(setup_epdm(&t, "thread=0,export=epdm,rd=2"), 0, "setup");
+	ep = t.info.ep_mem;
+	for (ch = 0; ch < 2; ch++) {
+		for (i = 0; i < 4; i++)
+			ll_data(&t, RD, ch, i, CB | (i == 3 ? LIE : 0), 1000,
+				(uintptr_t)src + ch * 4096 + i * 1000,
+				t.info.ep_mem_addr + ch * 4096 + i * 1000);
+		start_ch(&t, RD, ch, true, slot_addr(&t, RD, ch, 0), 1);
+		ep_model_poll(t.m);
+	}
+	run(&t);
+	for (ch = 0; ch < 2; ch++) {
+		EP_TEST_ASSERT(memcmp(ep + ch * 4096, src + ch * 4096, 4000) == 0, "rd%u data",
+			ch);
+		EP_TEST_ASSERT_EQ(cs(&t, RD, ch), 3, "rd%u stopped", ch);
+	}
+	ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.elements, 8, "elements");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "no READY: channel writes are not violations");
+	/* still the endpoint's: the write direction, the slice header */
+	w32(&t, 0x00c, 1);			/* wr_engine_en */
+	ep_model_poll(t.m);
+	EP_TEST_ASSERT(viol_has(&t, "wr_engine_en: direction WR not delegated"), "wr");
+	st32((volatile uint8_t *)t.bar[4].addr + 0x08, 0x1234);	/* total_size */
+	ep_model_poll(t.m);
+	EP_TEST_ASSERT(viol_has(&t, "EPDM slice header offset 0x008: read-only"), "header");
+	EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, 4, 0x1c, 4, 7), 0, "explicit write");
+	EP_TEST_ASSERT(viol_has(&t, "EPDM slice header offset 0x01c"), "explicit header");
+	EP_TEST_ASSERT_EQ(violations(&t), 3, "count");
+	/* the vNTB command registers are the NTB protocol's, not watched */
+	EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, 0, 0x00, 4, 5), 0, "NTB command");
+	ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), 3, "NTB region write");
+	/* a re-init writes the header again */
+	ep_model_violations_clear(t.m);
+	EP_TEST_ASSERT_EQ(ep_model_reinit(t.m), 0, "reinit");
+	EP_TEST_ASSERT_EQ(ep_model_bar_read(t.m, 4, 0x08, 4, &v), 0, "read");
+	EP_TEST_ASSERT_EQ(v, 0x5000, "total_size restored");
+	ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "after reinit");
+	/* link down: every BAR reads all-ones; up: the slice is back */
+	ep_model_link_set(t.m, false);
+	EP_TEST_ASSERT_EQ(ep_model_bar_read(t.m, 4, 0, 4, &v), 0, "read");
+	EP_TEST_ASSERT_EQ(v, UINT32_MAX, "all-ones while down");
+	ep_model_link_set(t.m, true);
+	EP_TEST_ASSERT_EQ(le32(t.bar[4].addr), EPDM_MAGIC, "magic back");
+	EP_TEST_ASSERT_EQ(r32(&t, chb(&t, RD, 0) + 0x1c), 0, "LLP reset by the link loss");
+	ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "nothing flagged");
+	teardown(&t);
+	rte_free(src);
+	return 0;
+}
+
+/* export=both: the PEDM blob and the slice describe the same read channel. */
+static int
+test_epdm_both(void)
+{
+	volatile uint8_t *h;
+	struct t t;
+
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,export=both,wr=1,rd=1,meta_bar=1,ntb_bar=0,"
+		"slice_ctrl=outside"), 0, "PEDM side");
+	EP_TEST_ASSERT(t.info.exports_epdm && t.info.exports_pedm, "export flags");
+	h = (volatile uint8_t *)t.bar[t.info.slice_bar].addr + t.info.slice_off;
+	EP_TEST_ASSERT_EQ(le32(h), EPDM_MAGIC, "slice magic");
+	EP_TEST_ASSERT_EQ(le32(h + 0x1c), 1, "read channels only in the slice");
+	EP_TEST_ASSERT_EQ(le32(h + 0x0c), t.reg_bar, "same register window: BAR");
+	EP_TEST_ASSERT_EQ(le32(h + 0x10), t.reg_off, "same register window: offset");
+	EP_TEST_ASSERT_EQ(le32(h + 0x20 + 0x10), (uint32_t)t.desc[RD][0].addr,
+		"same ring address");
+	EP_TEST_ASSERT((uint8_t *)t.bar[t.info.slice_bar].addr + le32(h + 0x20 + 4) ==
+		t.desc[RD][0].host, "same descriptor window");
+	EP_TEST_ASSERT(t.desc[WR][0].host < (uint8_t *)h || t.desc[WR][0].host >=
+		(uint8_t *)h + le32(h + 8), "write window outside the slice");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
+	teardown(&t);
+
+	/* before HOST_REQ the host may be an EPDM one; after, READY rules */
+	EP_TEST_ASSERT_EQ(setup_epdm(&t, "thread=0,export=both,wr=1,rd=1,meta_bar=1"), 0,
+		"EPDM side");
+	w32(&t, 0x02c, 1);			/* rd_engine_en */
+	ep_model_poll(t.m);
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "EPDM host, no handshake");
+	set_host_req(&t);
+	ep_model_poll(t.m);
+	w32(&t, 0x02c, 0);
+	ep_model_poll(t.m);
+	EP_TEST_ASSERT(viol_has(&t, "before READY was ever set"), "PEDM host before READY");
+	teardown(&t);
+	return 0;
+}
+
+static int
+test_epdm_config(void)
+{
+	static const char *const bad[] = {
+		"thread=0,export=epdm,wr=1",
+		"thread=0,export=epdm,layout=hdma-native",
+		"thread=0,export=both,layout=hdma-compat",
+		"thread=0,export=epdm,rd=0",
+		"thread=0,export=epdm,desc_off=0x2000",
+		"thread=0,export=epdm,reg_off=0x3000",
+		"thread=0,export=epdm,metadata_file=/dev/null",
+		"thread=0,export=epdm,slice_off=0x100",
+		"thread=0,export=epdm,slice_align=3",
+		"thread=0,export=epdm,slice_ctrl=elsewhere",
+		"thread=0,export=vntb",
+		"thread=0,slice_bar=2",
+		"thread=0,ntb_bar=1",
+		"thread=0,export=both,ntb_bar=0",		/* locator page on the blob */
+		"thread=0,export=epdm,slice_bar=0",		/* slice on the control page */
+	};
+	struct ep_model *m;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		m = ep_model_create("epdm_bad", bad[i]);
+		EP_TEST_ASSERT(m == NULL, "'%s' accepted", bad[i]);
+		EP_TEST_ASSERT_EQ(rte_errno, EINVAL, "'%s'", bad[i]);
+	}
+	m = ep_model_create("epdm_ok", "thread=0,export=epdm,ntb_bar=none,msix=0");
+	EP_TEST_ASSERT(m != NULL, "without a locator");
+	ep_model_destroy(m);
+	return 0;
+}
+
 /*
  * IMWr (spec C.1, D.1, E.2): an element with RIE (HDMA: RWIE) that completes
  * writes the IMWr data to the host address in the IMWr registers; HDMA also
@@ -2355,6 +2629,10 @@ static const struct ep_test_case cases[] = {
 	{ "imwr", test_imwr },
 	{ "sync", test_sync },
 	{ "restart_needs_clear", test_restart_needs_clear },
+	{ "epdm_slice", test_epdm_slice },
+	{ "epdm_ownership", test_epdm_ownership },
+	{ "epdm_both", test_epdm_both },
+	{ "epdm_config", test_epdm_config },
 };
 
 int

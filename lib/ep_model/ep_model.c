@@ -69,13 +69,23 @@ static int
 layout_bars(struct ep_model *m, uint32_t msix_vectors, uint64_t bar_len[])
 {
 	const struct epm_cfg *c = &m->cfg;
-	struct epm_region reg[3 + 2 * EPM_MAX_CH];
+	struct epm_region reg[4 + 2 * EPM_MAX_CH];
 	unsigned int n = 0, i, j;
 	uint64_t meta_total = m->meta_len, stride, base;
 
-	if (c->msix && msix_vectors > 0)
-		meta_total = RTE_ALIGN_CEIL(m->meta_len, 8) + msix_vectors * 16 +
+	if (c->msix && msix_vectors > 0) {
+		uint64_t msix_len = msix_vectors * 16 +
 			RTE_ALIGN_CEIL((msix_vectors + 63) / 64 * 8, 8);
+
+		/* right after the blob, as the EPF places it, unless moved */
+		m->msix_off = c->msix_off_set ? (uint32_t)c->msix_off :
+			RTE_ALIGN_CEIL(m->meta_len, 8);
+		if (c->msix_off_set)
+			reg[n++] = (struct epm_region){ c->meta_bar, c->msix_off, msix_len,
+				"MSI-X table and PBA" };
+		else
+			meta_total = m->msix_off + msix_len;
+	}
 	reg[n++] = (struct epm_region){ c->meta_bar, 0, meta_total, "metadata" };
 	reg[n++] = (struct epm_region){ c->reg_bar, c->reg_off, m->reg_size,
 		"register window" };
@@ -98,8 +108,8 @@ layout_bars(struct ep_model *m, uint32_t msix_vectors, uint64_t bar_len[])
 			if (reg[i].bar == reg[j].bar && reg[i].off < reg[j].off + reg[j].len &&
 					reg[j].off < reg[i].off + reg[i].len) {
 				EPM_LOG(ERR, "%s at BAR%u+0x%" PRIx64 " overlaps the %s at "
-					"BAR%u+0x%" PRIx64 " (check meta_bar/reg_bar/reg_off/"
-					"desc_bar/desc_off)", reg[i].what, reg[i].bar,
+					"BAR%u+0x%" PRIx64 " (check meta_bar/msix_off/reg_bar/"
+					"reg_off/desc_bar/desc_off)", reg[i].what, reg[i].bar,
 					reg[i].off, reg[j].what, reg[j].bar, reg[j].off);
 				return -EINVAL;
 			}
@@ -382,7 +392,7 @@ ep_model_info_get(const struct ep_model *m, struct ep_model_info *info)
 	info->meta_len = m->meta_len;
 	info->msix_vectors = m->msix_vectors;
 	if (m->msix_vectors != 0) {
-		info->msix_table_off = RTE_ALIGN_CEIL(m->meta_len, 8);
+		info->msix_table_off = m->msix_off;
 		info->msix_pba_off = info->msix_table_off + m->msix_vectors * 16;
 	}
 	return 0;

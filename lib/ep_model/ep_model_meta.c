@@ -74,7 +74,8 @@ epm_meta_image_len(const struct ep_model *m)
 
 /*
  * Write the blob into the metadata BAR (m->meta, m->meta_len already set)
- * and, with msix=1, an MSI-X table at ALIGN(len, 8) followed by the PBA.
+ * and, with msix=1, an MSI-X table at m->msix_off (ALIGN(len, 8) unless the
+ * msix_off key moved it) followed by the PBA.
  */
 int
 epm_meta_build(struct ep_model *m, uint32_t msix_vectors)
@@ -110,7 +111,7 @@ epm_meta_build(struct ep_model *m, uint32_t msix_vectors)
 		m->meta[EPM_META_CTRL / 4] &= ~(EPM_CTRL_HOST_REQ | EPM_CTRL_READY);
 	}
 	if (c->msix && msix_vectors > 0) {
-		uint32_t tab = RTE_ALIGN_CEIL(m->meta_len, 8);
+		uint32_t tab = m->msix_off;
 
 		/* Vector control bit 0 (masked) set, as after reset. */
 		for (i = 0; i < msix_vectors; i++)

@@ -1155,7 +1155,7 @@ out:
  * function is probed again, finds READY set, and moves data.
  */
 #define REMOVE_JOB	65536u
-#define REMOVE_JOBS	40u
+#define REMOVE_JOBS	100u
 
 static int
 t_remove(struct fn *f)

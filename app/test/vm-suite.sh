@@ -60,7 +60,7 @@ log=${EP_VM_SUITE_LOG:-$tmp/serial.log}
 slot=00:03
 # Model keys of the three functions that run every data case: the injected
 # aborts t_abort() (test_dw_edma_pci.c) counts on; a bandwidth limit that
-# keeps the hot-remove workload busy for about a second (the rest moves
+# keeps the hot-remove workload busy for seconds (the rest moves
 # little data). Every engine sleeps 200 us when idle rather than 20: five
 # engines share this host's CPUs with QEMU.
 cases=abort=rd0:3,abort=wr0:4,bandwidth=8000000

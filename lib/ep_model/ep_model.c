@@ -63,16 +63,27 @@ static int
 layout_bars(struct ep_model *m, uint32_t msix_vectors, uint64_t bar_len[])
 {
 	const struct epm_cfg *c = &m->cfg;
-	struct epm_region reg[5 + 2 * EPM_MAX_CH];
+	struct epm_region reg[6 + 2 * EPM_MAX_CH];
 	unsigned int n = 0, i, j;
 	uint64_t meta_total = m->meta_len, stride, base;
 
-	if (c->msix && msix_vectors > 0)
-		meta_total = m->msix_off + msix_vectors * 16 +
+	if (c->msix && msix_vectors > 0) {
+		uint64_t msix_len = msix_vectors * 16 +
 			RTE_ALIGN_CEIL((msix_vectors + 63) / 64 * 8, 8);
+
+		/* right after the blob, as the EPF places it, unless moved */
+		if (c->msix_off_set) {
+			m->msix_off = (uint32_t)c->msix_off;
+			reg[n++] = (struct epm_region){ c->meta_bar, c->msix_off, msix_len,
+				"MSI-X table and PBA" };
+		} else {
+			meta_total = m->msix_off + msix_len;
+		}
+	}
 	if (m->meta_len != 0)
-		reg[n++] = (struct epm_region){ c->meta_bar, 0, meta_total, "metadata" };
-	else if (meta_total != 0)
+		reg[n++] = (struct epm_region){ c->meta_bar, 0,
+			c->msix_off_set ? m->meta_len : meta_total, "metadata" };
+	else if (meta_total != 0 && !c->msix_off_set)
 		/* no blob (export=epdm): the MSI-X table alone */
 		reg[n++] = (struct epm_region){ c->meta_bar, m->msix_off,
 			meta_total - m->msix_off, "MSI-X table" };
@@ -100,8 +111,8 @@ layout_bars(struct ep_model *m, uint32_t msix_vectors, uint64_t bar_len[])
 			if (reg[i].bar == reg[j].bar && reg[i].off < reg[j].off + reg[j].len &&
 					reg[j].off < reg[i].off + reg[i].len) {
 				EPM_LOG(ERR, "%s at BAR%u+0x%" PRIx64 " overlaps the %s at "
-					"BAR%u+0x%" PRIx64 " (check meta_bar/reg_bar/reg_off/"
-					"desc_bar/desc_off/slice_*/ntb_bar)", reg[i].what,
+					"BAR%u+0x%" PRIx64 " (check meta_bar/msix_off/reg_bar/"
+					"reg_off/desc_bar/desc_off/slice_*/ntb_bar)", reg[i].what,
 					reg[i].bar, reg[i].off, reg[j].what, reg[j].bar,
 					reg[j].off);
 				return -EINVAL;

@@ -19,7 +19,7 @@
 const char *const ep_model_keys[] = {
 	"layout", "wr", "rd", "hw_wr", "hw_rd", "func",
 	"meta_bar", "reg_bar", "reg_off", "desc_bar", "desc_off", "desc_size",
-	"desc_addr", "msix", "ep_mem_base", "ep_mem_size", "outbound",
+	"desc_addr", "msix", "msix_off", "ep_mem_base", "ep_mem_size", "outbound",
 	"outbound_size", "ready_poll_ms", "thread", "cpu", "idle_sleep_us",
 	"missed_doorbell", "element_ns", "bandwidth", "abort", "corrupt",
 	"link_down_ms", "link_up_ms", "ready_drop_ms", "ready_restore_ms",
@@ -189,6 +189,14 @@ apply_key(struct epm_cfg *c, const char *key, const char *val)
 	NUM("desc_size", 1ULL << 24, desc_size)
 	NUM("desc_addr", UINT64_MAX, desc_addr)
 	BOOL("msix", msix)
+	if (strcmp(key, "msix_off") == 0) {
+		rc = parse_u64(key, val, EPM_BAR_OFF_MAX, &v);
+		if (rc == 0) {
+			c->msix_off = v;
+			c->msix_off_set = true;
+		}
+		return rc;
+	}
 	NUM("ep_mem_base", UINT64_MAX, ep_mem_base)
 	NUM("ep_mem_size", 1ULL << 32, ep_mem_size)
 	if (strcmp(key, "outbound") == 0) {
@@ -323,6 +331,12 @@ check_cfg(struct epm_cfg *c)
 	if (c->func > max_func) {
 		EPM_LOG(ERR, "func=%u does not fit the layout's FUNC_NUM field (max %u)",
 			c->func, max_func);
+		return -EINVAL;
+	}
+	if (c->msix_off_set && (!c->msix || c->msix_off % 8 != 0)) {
+		/* the low 3 bits of the capability's table offset hold the BIR */
+		EPM_LOG(ERR, "msix_off=0x%" PRIx64 ": %s", c->msix_off, !c->msix ?
+			"needs msix=1" : "the MSI-X table must be 8-byte aligned");
 		return -EINVAL;
 	}
 	if (c->reg_off % 4 != 0 || c->desc_off % 8 != 0) {

@@ -201,6 +201,8 @@ struct epm_cfg {
 	uint64_t reg_off, desc_off, desc_size, desc_addr;
 	bool desc_off_set;
 	bool msix;
+	uint64_t msix_off;	/* MSI-X table offset in the metadata BAR */
+	bool msix_off_set;	/* else ALIGN(blob length, 8), as the EPF does */
 	uint64_t ep_mem_base, ep_mem_size;
 	uint64_t outbound, outbound_size;
 	bool outbound_set;
@@ -283,7 +285,7 @@ struct ep_model {
 	uint32_t *meta_shadow;
 	uint32_t *meta_img;	/* blob as built at creation (H=R=0), for re-init */
 	uint32_t msix_vectors;	/* MSI-X table entries after the blob */
-	uint32_t msix_off;	/* their offset in the metadata BAR */
+	uint32_t msix_off;	/* where the table starts in the metadata BAR */
 	struct epm_desc desc[2 * EPM_MAX_CH];
 	unsigned int ndesc;
 	uint8_t *ep_mem;

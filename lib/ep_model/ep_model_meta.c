@@ -76,7 +76,8 @@ epm_meta_image_len(const struct ep_model *m)
 
 /*
  * Write the blob into the metadata BAR (m->meta, m->meta_len already set)
- * and, with msix=1, an MSI-X table at ALIGN(len, 8) followed by the PBA.
+ * and, with msix=1, an MSI-X table at m->msix_off (ALIGN(len, 8) unless the
+ * msix_off key moved it) followed by the PBA.
  */
 int
 epm_meta_build(struct ep_model *m, uint32_t msix_vectors)

@@ -195,6 +195,7 @@ ep_pcifn_opts_init(struct ep_pcifn_opts *o, enum ep_pcifn_kind kind)
 	o->class_code = EP_PCIFN_CLASS_DMA;
 	o->pcie = EP_PCIFN_PCIE_RCIEP;
 	o->bar64_min = EP_PCIFN_BAR64_MIN_DEFAULT;
+	o->pci_func = -1;
 	if (kind == EP_PCIFN_BLANK)
 		o->blank_bar_len[0] = 4096;
 }
@@ -392,6 +393,11 @@ check_opts(const struct ep_pcifn_opts *o)
 		EP_PCI_LOG(ERR, "%s: function number %u: 0..7", o->name, o->func);
 		return -EINVAL;
 	}
+	if (o->pci_func > 7 || (o->pci_func >= 0 && o->kind != EP_PCIFN_DMA)) {
+		EP_PCI_LOG(ERR, "%s: pci_func %d: 0..7, for a dma function only", o->name,
+			o->pci_func);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -439,7 +445,14 @@ ep_pcifn_create(const struct ep_pcifn_opts *o)
 		}
 		ep_model_info_get(fn->model, &fn->info);
 		fn->func = fn->info.func_num;
-		if (fn->func > 7) {
+		if (o->pci_func >= 0 && (unsigned int)o->pci_func != fn->func) {
+			/* The driver programs the function the host sees: wrong here. */
+			EP_PCI_LOG(WARNING, "%s: presented as function %d while the model "
+				"accepts DMA from requester function %u only: every DMA of "
+				"this function will fault (a negative test)", o->name,
+				o->pci_func, fn->func);
+			fn->func = (unsigned int)o->pci_func;
+		} else if (fn->func > 7) {
 			/* QEMU and Linux present functions 0-7 of a device. */
 			EP_PCI_LOG(ERR, "%s: the model's func=%u cannot be a PCI function number "
 				"(0..7): the requester function must be the one the host sees",

@@ -74,6 +74,13 @@ struct ep_pcifn_opts {
 	const char *model_args;
 	/** blank: PCI function number it is presented at (dma: the model's func). */
 	unsigned int func;
+	/**
+	 * dma: PCI function number it is presented at when that deliberately
+	 * differs from the model's func, the requester function its DMA
+	 * accepts (a negative test: every DMA of the function then faults);
+	 * -1 (the default): the model's func.
+	 */
+	int pci_func;
 	uint16_t vendor, device, subsys_vendor, subsys;
 	uint8_t revision;
 	uint32_t class_code;	/**< 24 bits: base, sub, prog-if */

@@ -86,7 +86,9 @@ usage(FILE *f)
 "  --fn KIND[:KEYS]      serve a function; KIND is dma or blank; repeatable.\n"
 "                        KEYS is key=value,... :\n"
 "                          dma: endpoint model keys (ep_model.rst); its func key\n"
-"                               is the PCI function number (default 1)\n"
+"                               is the PCI function number (default 1);\n"
+"                               pci_func=N presents it at function N anyway\n"
+"                               (negative tests: every DMA then faults)\n"
 "                          blank: func=N (default 0), bar0..bar5=BYTES (bar0=4K)\n"
 "                          both: fd=N vendor= device= subsys_vendor= subsys=\n"
 "                               rev= class= multifunction=0|1\n"
@@ -328,6 +330,11 @@ parse_fn(struct slot *s)
 			rc = fn_key(s, k, v);
 			if (rc == -ENOENT && kind == EP_PCIFN_BLANK)
 				rc = blank_key(s, k, v);
+			if (rc == -ENOENT && kind == EP_PCIFN_DMA && strcmp(k, "pci_func") == 0) {
+				rc = parse_bounded(k, v, 7, &n);
+				if (rc == 0)
+					s->o.pci_func = (int)n;
+			}
 			if (rc == -ENOENT && kind == EP_PCIFN_DMA && is_model_key(k)) {
 				size_t used = strlen(s->model_args);
 				int w = snprintf(s->model_args + used,
@@ -364,6 +371,9 @@ parse_fn(struct slot *s)
 		if (rc != 0)
 			return -EINVAL;
 	}
+	/* Placeholders and addr= name the function number the host sees. */
+	if (s->o.pci_func >= 0)
+		s->o.func = (unsigned int)s->o.pci_func;
 	return 0;
 }
 

@@ -334,6 +334,7 @@ test_config_keys(void)
 		"abort=wr5:1", "func=32", "reg_bar=6", "reg_off=0x", "wr=010x",
 		"link_up_ms=5", "link_down_ms=10,link_up_ms=5", "metadata_file=/nonexistent",
 		"meta_bar=2,reg_off=0", "desc_bar=2,desc_off=0x1000",
+		"msix_off=0x1004", "msix=0,msix_off=0x1000", "msix_off=0x10",
 	};
 	struct ep_model *m, *m2;
 	struct ep_model_info info;
@@ -473,6 +474,17 @@ test_meta_placement(void)
 		"ep_ptr on ep memory");
 	EP_TEST_ASSERT(ep_model_ep_ptr(t.m, 0x4000000 + 0x1000000 - 8, 16) == NULL,
 		"ep_ptr past the end");
+	teardown(&t);
+
+	/* The MSI-X table moved to the next page of the metadata BAR. */
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,msix_off=0x1000"), 0, "setup msix_off");
+	EP_TEST_ASSERT(t.info.msix_vectors == 2 && t.info.msix_table_off == 0x1000 &&
+		t.info.msix_pba_off == 0x1000 + 2 * 16, "MSI-X at msix_off");
+	EP_TEST_ASSERT_EQ(t.bar[t.info.metadata_bar].len, 0x2000, "meta BAR covers the table");
+	e = (volatile uint8_t *)t.meta;
+	EP_TEST_ASSERT_EQ(le32(e + 0x1000 + 12), 1, "vector 0 masked at msix_off");
+	EP_TEST_ASSERT_EQ(le32(e + RTE_ALIGN_CEIL(t.info.meta_len, 8) + 12), 0,
+		"nothing after the blob");
 	teardown(&t);
 	return 0;
 }

@@ -1570,6 +1570,24 @@ test_program_usage(void)
 			"--fd on a non-socket: %d\n%s", st, buf);
 	}
 	{
+		/* a deliberately wrong placement: pci_func names the slot function */
+		char *argv[] = { p, "--fn", "dma:func=1,pci_func=2", "--", "/bin/sh", "-c",
+			"exit 0", "x-pci-proxy-dev,fd=@FD2@,addr=3.2", NULL };
+
+		st = run_prog_args(argv, buf, sizeof(buf));
+		EP_TEST_ASSERT(st == 0 && strstr(buf, "presented as function 2") != NULL &&
+			strstr(buf, "function 2 (dma)") != NULL,
+			"pci_func presents the function elsewhere: %d\n%s", st, buf);
+	}
+	{
+		char *argv[] = { p, "--fn", "blank:pci_func=2", "--", "/bin/true", "@FD0@",
+			NULL };
+
+		st = run_prog_args(argv, buf, sizeof(buf));
+		EP_TEST_ASSERT(st == 2 && strstr(buf, "unknown key 'pci_func'") != NULL,
+			"pci_func on a blank function: %d\n%s", st, buf);
+	}
+	{
 		/* QEMU gone before a word: a clean end, no violations */
 		char *argv[] = { p, "--model", "func=1", "--", "/bin/sh", "-c", "exit 0",
 			"@FD@", NULL };

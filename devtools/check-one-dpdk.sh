@@ -10,6 +10,9 @@
 #
 # Usage: check-one-dpdk.sh <dpdk-libdir> <file or build dir>...
 # A directory stands for every ELF program and shared object built in it.
+# A file that links no DPDK library fails (a plugin that lost its links),
+# except the helpers below that are not DPDK components.
+no_dpdk='^libtest_vfio_pre416\.so$'   # LD_PRELOAD shim for the VM suite
 set -u
 libdir=$(realpath "${1:?usage: $0 <dpdk-libdir> <file or build dir>...}")
 shift
@@ -42,7 +45,9 @@ for f in "${files[@]}"; do
 		fi
 	done <<<"$out"
 	n=$(echo "$out" | grep -c 'librte_')
-	if [ -n "$bad" ] || [ "$n" = 0 ]; then
+	if [ "$n" = 0 ] && [[ "$name" =~ $no_dpdk ]]; then
+		echo "PASS one_dpdk/$name (links no DPDK, as it should)"
+	elif [ -n "$bad" ] || [ "$n" = 0 ]; then
 		echo "FAIL one_dpdk/$name"
 		echo "  from another DPDK:$bad"
 		failed=1

@@ -3,6 +3,7 @@
 # prefix for pkg-config, configure and build the project.
 #   EP_BUILD_DIR  build directory (default: <repo>/build)
 #   EP_WERROR     "true" to build with warnings as errors (default false)
+#   EP_MESON_OPTS extra options for a new build directory (e.g. sanitizers)
 
 EP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EP_BUILD_DIR=${EP_BUILD_DIR:-$EP_ROOT/build}
@@ -18,15 +19,22 @@ ep_setup() {
 }
 
 ep_build() {
-	local werror=${EP_WERROR:-false} stamp=$EP_BUILD_DIR/.ep-dma-dpdk
+	local werror=${EP_WERROR:-false} stamp=$EP_BUILD_DIR/.ep-dma-dpdk wipe=
 	# a build made against another DPDK prefix is configured afresh
 	if [ -f "$EP_BUILD_DIR/build.ninja" ] &&
 			[ "$(cat "$stamp" 2>/dev/null)" = "$EP_DPDK_LIBDIR" ]; then
 		meson configure "$EP_BUILD_DIR" -Dwerror="$werror" >/dev/null
-	elif [ -f "$EP_BUILD_DIR/build.ninja" ]; then
-		meson setup --wipe "$EP_BUILD_DIR" "$EP_ROOT" -Dwerror="$werror" >/dev/null
 	else
-		meson setup "$EP_BUILD_DIR" "$EP_ROOT" -Dwerror="$werror" >/dev/null
+		# another prefix's build is wiped; what a failed set-up left is
+		# removed
+		if [ -f "$EP_BUILD_DIR/build.ninja" ]; then
+			wipe=--wipe
+		elif [ -d "$EP_BUILD_DIR/meson-private" ]; then
+			rm -rf "$EP_BUILD_DIR"
+		fi
+		# shellcheck disable=SC2086 # lists of options
+		meson setup $wipe "$EP_BUILD_DIR" "$EP_ROOT" -Dwerror="$werror" \
+			${EP_MESON_OPTS:-} >/dev/null
 	fi || { echo "[build] meson setup failed" >&2; return 1; }
 	echo "$EP_DPDK_LIBDIR" >"$stamp"
 	ninja -C "$EP_BUILD_DIR" >&2 || { echo "[build] build failed" >&2; return 1; }

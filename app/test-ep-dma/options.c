@@ -88,6 +88,7 @@ parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
 	unsigned long long v;
+	unsigned int shift = 0;
 
 	if (s == NULL || *s == '\0' || *s == '-')
 		return -EINVAL;
@@ -96,13 +97,15 @@ parse_u64(const char *s, uint64_t *out)
 	if (errno != 0 || end == s)
 		return -EINVAL;
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
 	default: break;
 	}
-	if (*end != '\0')
+	/* a suffix must not carry the value past 64 bits: 2^34+1 G is not 1 G */
+	if (*end != '\0' || v > (UINT64_MAX >> shift))
 		return -EINVAL;
+	v <<= shift;
 	*out = v;
 	return 0;
 }
@@ -463,7 +466,13 @@ ep_config_parse_args(struct ep_config *cfg, int argc, char **argv)
 	opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	opts[n] = (struct option){ NULL, 0, NULL, 0 };
 
-	optind = 1;
+	/*
+	 * 0, not 1: glibc then also resets its hidden state (the rest of a
+	 * cluster such as "-hi" left after returning for -h, the permutation
+	 * bounds). With 1 a second call went on with that state and read past
+	 * the new argv (a crash the option fuzzer found).
+	 */
+	optind = 0;
 	while ((opt = getopt_long(argc, argv, "ih", opts, &idx)) != -1) {
 		switch (opt) {
 		case 0:

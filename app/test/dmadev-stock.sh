@@ -46,6 +46,12 @@ if [ "$autoload" != 1 ]; then
 	# its build-tree RUNPATH, comes from our build
 	export LD_LIBRARY_PATH=$(dirname "$(realpath "$model")")
 fi
+# A sanitized driver (the asan/ pass of run-tests.sh) needs its runtimes
+# loaded first into an unsanitized dpdk-test.
+preload=$(ldd "$drv" | awk '/lib(asan|ubsan)\.so/ { print $3 }' | paste -sd: -)
+if [ -n "$preload" ]; then
+	export LD_PRELOAD=$preload
+fi
 DPDK_TEST=dmadev_autotest timeout --kill-after=10 600 "$dpdk_test" "${plugins[@]}" \
 	--no-huge --iova-mode=va -m 512 --no-pci --no-shconf \
 	--vdev "dma_dw_edma_sim0,$sim$extra" \

@@ -1280,6 +1280,218 @@ t_refusals(void)
 	return t_sim_close(&s);
 }
 
+/*
+ * A stalled engine (ep_model_pause: a descheduled engine thread, as on a
+ * heavily loaded host) is not a failed job. Paused before the doorbell, the
+ * engine reads stopped with work released: the driver re-rings every
+ * stall_us (1 ms on the sim) for the whole pause, three times the 64
+ * re-rings after which an older driver gave up ("engine stays stopped at
+ * slot N after 64 doorbells"); paused while running, it reads running and
+ * the driver just waits. Every job of both directions must succeed, data
+ * intact, the re-rings counted. With a give-up shorter than the pause
+ * (stall_fail_ms=50) the same stall fails the job in front with
+ * ERROR_UNKNOWN, reproducibly: that is the reported failure, and the
+ * channel works again once the engine is back.
+ */
+static int
+t_engine_pause(const char *layout)
+{
+	static const char *const chans[] = { "rd0", "wr0" };
+	struct rte_pmd_dw_edma_counters c0, c1;
+	enum rte_dma_status_code st[8];
+	uint8_t *h = t_host_alloc(8 * 512), *ep;
+	struct t_sim s;
+	unsigned int c, i, round;
+	uint16_t id[2] = { 0, 0 }, got, last;
+	char a[256];
+
+	EP_TEST_ASSERT(h != NULL, "buffer");
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "")), 0, "probe");
+	ep = ep_model_ep_ptr(s.m, ep_addr(&s, 0), 8 * 512);
+	for (c = 0; c < 2; c++)
+		EP_TEST_ASSERT_EQ(t_chan_setup(t_dev(&s, chans[c]), c == 0 ?
+			RTE_DMA_DIR_MEM_TO_DEV : RTE_DMA_DIR_DEV_TO_MEM, 64), 0, "setup");
+	for (round = 0; round < 2; round++) {
+		for (c = 0; c < 2; c++) {
+			int16_t d = t_dev(&s, chans[c]);
+			uint8_t *src = c == 0 ? h : ep, *dst = c == 0 ? ep : h;
+
+			rte_pmd_dw_edma_counters_get(d, &c0);
+			t_fill(src, 8 * 512, round * 2 + c);
+			memset(dst, 0, 8 * 512);
+			/* round 0: paused before the doorbell; 1: while running */
+			if (round == 0)
+				ep_model_pause(s.m, 200 * 1000);
+			else
+				ep_model_timing_set(s.m, 20 * 1000, 0);
+			for (i = 0; i < 8; i++) {
+				rte_iova_t hi = t_iova(h + i * 512);
+				uint64_t ea = ep_addr(&s, i * 512);
+
+				EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0, c == 0 ? hi : ea,
+					c == 0 ? ea : hi, 512, i == 7 ? RTE_DMA_OP_FLAG_SUBMIT : 0),
+					id[c]++, "copy %u", i);
+			}
+			if (round == 1) {
+				rte_delay_us_block(30);
+				ep_model_pause(s.m, 200 * 1000);
+			}
+			got = 0;
+			{
+				uint64_t end = t_deadline(T_TIMEOUT_MS);
+
+				while (got < 8 && !t_expired(end))
+					got += rte_dma_completed_status(d, 0, 8 - got, &last,
+						st + got);
+			}
+			ep_model_timing_set(s.m, 0, 0);
+			EP_TEST_ASSERT_EQ(got, 8, "%s round %u: every job reported", chans[c],
+				round);
+			for (i = 0; i < 8; i++)
+				EP_TEST_ASSERT_EQ(st[i], RTE_DMA_STATUS_SUCCESSFUL,
+					"%s round %u job %u", chans[c], round, i);
+			EP_TEST_ASSERT(memcmp(src, dst, 8 * 512) == 0, "%s round %u data",
+				chans[c], round);
+			rte_pmd_dw_edma_counters_get(d, &c1);
+			if (round == 0)
+				/* about 200 on an idle host; fewer when polls are starved */
+				EP_TEST_ASSERT(c1.doorbell_retries - c0.doorbell_retries >= 2,
+					"%s: the stall was re-rung through (%" PRIu64 " re-rings)",
+					chans[c], c1.doorbell_retries - c0.doorbell_retries);
+		}
+	}
+	for (c = 0; c < 2; c++)
+		EP_TEST_ASSERT_EQ(rte_dma_stop(t_dev(&s, chans[c])), 0, "stop");
+	EP_TEST_ASSERT_EQ(t_sim_close(&s), 0, "close");
+
+	/* the same stall with a give-up shorter than it */
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout,
+		"stall_fail_ms=50")), 0, "probe");
+	{
+		int16_t d = t_dev(&s, "rd0");
+		uint16_t n = 0, nid = 1;
+		uint64_t end;
+
+		EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_DEV, 64), 0, "setup");
+		/* long enough that a starved poller still sees the give-up */
+		ep_model_pause(s.m, 2000 * 1000);
+		EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0, t_iova(h), ep_addr(&s, 0), 512,
+			RTE_DMA_OP_FLAG_SUBMIT), 0, "copy");
+		end = t_deadline(T_TIMEOUT_MS);
+		while (n < 1 && !t_expired(end))
+			n += rte_dma_completed_status(d, 0, 1, &last, st);
+		EP_TEST_ASSERT_EQ(n, 1, "reported");
+		EP_TEST_ASSERT_EQ(st[0], RTE_DMA_STATUS_ERROR_UNKNOWN,
+			"stall longer than stall_fail_ms fails the job in front");
+		ep_model_pause(s.m, 0);
+		EP_TEST_ASSERT_EQ(run_jobs(&s, d, false, 16, 256, 8, &nid), 0, "after the stall");
+		EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+	}
+	rte_free(h);
+	return t_sim_close(&s);
+}
+
+/*
+ * LLP completion paces its register reads by an estimate learnt from earlier
+ * batches, timed by the caller's polls. A tiny batch polled late (the caller
+ * busy elsewhere for 50 ms) makes the estimate huge; a large batch after it
+ * must still be seen done within about stall_us of finishing, not after the
+ * minutes the estimate predicts (the soak saw jobs unreported for 20 s).
+ */
+static int
+t_llp_pacing(const char *layout)
+{
+	enum rte_dma_status_code st[64];
+	uint8_t *h = t_host_alloc(64 * 4096);
+	struct t_sim s;
+	uint64_t t0, ms;
+	uint16_t got, last;
+	unsigned int i;
+	char a[256];
+	int16_t d;
+
+	EP_TEST_ASSERT(h != NULL, "buffer");
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "completion=llp")), 0,
+		"probe");
+	d = t_dev(&s, "rd0");
+	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_DEV, 128), 0, "setup");
+	EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0, t_iova(h), ep_addr(&s, 0), 1,
+		RTE_DMA_OP_FLAG_SUBMIT), 0, "tiny job");
+	rte_delay_us_block(50 * 1000);
+	EP_TEST_ASSERT_EQ(t_collect(d, 1, st, &last), 1, "tiny job done");
+	t_fill(h, 64 * 4096, 5);
+	for (i = 0; i < 64; i++)
+		EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0, t_iova(h + i * 4096), ep_addr(&s, i * 4096),
+			4096, i == 63 ? RTE_DMA_OP_FLAG_SUBMIT : 0), (int)i + 1, "copy %u", i);
+	t0 = rte_get_timer_cycles();
+	got = t_collect(d, 64, st, &last);
+	ms = (rte_get_timer_cycles() - t0) * 1000 / rte_get_timer_hz();
+	EP_TEST_ASSERT_EQ(got, 64, "large batch reported (after %" PRIu64 " ms)", ms);
+	/* before the fix: minutes; a starved poller may take a while */
+	EP_TEST_ASSERT(ms < 4000, "large batch seen done after %" PRIu64 " ms", ms);
+	for (i = 0; i < 64; i++)
+		EP_TEST_ASSERT_EQ(st[i], RTE_DMA_STATUS_SUCCESSFUL, "job %u", i);
+	EP_TEST_ASSERT(memcmp(h, ep_model_ep_ptr(s.m, ep_addr(&s, 0), 64 * 4096), 64 * 4096)
+		== 0, "data");
+	EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+	rte_free(h);
+	return t_sim_close(&s);
+}
+
+/*
+ * Two channels of a direction abort together; their recoveries write the
+ * direction's shared int_clear word one after the other while the engine is
+ * paused, so the device sees only the second write (a software model, or
+ * any device applying posted writes late, merges them). The first channel's
+ * ABORT stays set: its recovery must clear again rather than wait forever
+ * (before: its jobs were never reported).
+ */
+static int
+t_clear_merge(const char *layout)
+{
+	static const char *const chans[] = { "wr0", "wr1" };
+	enum rte_dma_status_code st[2][4];
+	uint8_t *h = t_host_alloc(2 * 4 * 256);
+	uint16_t got[2] = { 0, 0 }, last;
+	struct t_sim s;
+	unsigned int c, i;
+	uint64_t end;
+	char a[256];
+
+	EP_TEST_ASSERT(h != NULL, "buffer");
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "")), 0, "probe");
+	for (c = 0; c < 2; c++) {
+		int16_t d = t_dev(&s, chans[c]);
+
+		EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_DEV_TO_MEM, 16), 0, "setup");
+		EP_TEST_ASSERT_EQ(ep_model_inject_abort(s.m, EP_MODEL_DIR_WR, c, 0), 0, "inject");
+		for (i = 0; i < 4; i++)
+			EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0, ep_addr(&s, (c * 4 + i) * 256),
+				t_iova(h + (c * 4 + i) * 256), 256,
+				i == 3 ? RTE_DMA_OP_FLAG_SUBMIT : 0), (int)i, "copy");
+		/* one at a time: the eDMA doorbell word is shared too */
+		rte_delay_us_block(10 * 1000);
+	}
+	/* both halted at their first job; now the engine stops noticing writes */
+	ep_model_pause(s.m, 100 * 1000);
+	end = t_deadline(T_TIMEOUT_MS);
+	while ((got[0] < 4 || got[1] < 4) && !t_expired(end))
+		for (c = 0; c < 2; c++)
+			got[c] += rte_dma_completed_status(t_dev(&s, chans[c]), 0, 4 - got[c],
+				&last, st[c] + got[c]);
+	for (c = 0; c < 2; c++) {
+		EP_TEST_ASSERT_EQ(got[c], 4, "%s: every job reported", chans[c]);
+		EP_TEST_ASSERT(st[c][0] != RTE_DMA_STATUS_SUCCESSFUL, "%s: job 0 aborted",
+			chans[c]);
+		for (i = 1; i < 4; i++)
+			EP_TEST_ASSERT_EQ(st[c][i], RTE_DMA_STATUS_SUCCESSFUL, "%s job %u",
+				chans[c], i);
+		EP_TEST_ASSERT_EQ(rte_dma_stop(t_dev(&s, chans[c])), 0, "stop");
+	}
+	rte_free(h);
+	return t_sim_close(&s);
+}
+
 #define PER_LAYOUT(fn) \
 	static int fn ## _unroll(void) { return fn(layouts[0]); } \
 	static int fn ## _compat(void) { return fn(layouts[1]); } \
@@ -1304,6 +1516,9 @@ PER_LAYOUT(t_retry_cap)
 PER_LAYOUT(t_fence)
 PER_LAYOUT(t_host_req)
 PER_LAYOUT(t_stop_running)
+PER_LAYOUT(t_engine_pause)
+PER_LAYOUT(t_llp_pacing)
+PER_LAYOUT(t_clear_merge)
 
 /*
  * completion=imwr on HDMA native, a read channel without an outbound window:
@@ -1355,6 +1570,74 @@ t_imwr(void)
 	return t_sim_close(&s);
 }
 
+/*
+ * Write-back completion with an LLP register that trails the host word
+ * (model llp_lag=1) on a ring kept full, slow elements so that the stall
+ * diagnosis runs while the engine works. An LLP read behind the position the
+ * word gave must not count as progress: on a full ring it named a slot a
+ * lap behind, the driver took a lap of unfinished jobs as done and wrote
+ * over elements the engine had not run (found by the app: jobs reported
+ * done without their data, then a channel that never moved again). Every
+ * job reported done has its data; none is lost.
+ */
+static int
+t_llp_lag(const char *layout)
+{
+	enum rte_dma_status_code st[64];
+	const unsigned int nb = 600, len = 64, burst = 8;
+	uint8_t *h = t_host_alloc((size_t)nb * len), *ep;
+	struct rte_dma_stats ds;
+	struct rte_dma_info info;
+	unsigned int sent = 0, done = 0, j;
+	uint64_t end;
+	struct t_sim s;
+	uint16_t last;
+	char a[256];
+	int16_t d;
+
+	EP_TEST_ASSERT(h != NULL, "buffer");
+	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout,
+		"llp_lag=1,element_ns=100000,stall_us=50,desc_size=4096")), 0, "probe");
+	d = t_dev(&s, "wr0");
+	ep = ep_model_ep_ptr(s.m, ep_addr(&s, 0), (size_t)nb * len);
+	EP_TEST_ASSERT(ep != NULL, "endpoint memory");
+	t_fill(ep, (size_t)nb * len, 9);
+	memset(h, 0, (size_t)nb * len);
+	EP_TEST_ASSERT_EQ(rte_dma_info_get(d, &info), 0, "info");
+	/* the whole ring: it fills up between two completions */
+	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_DEV_TO_MEM, info.max_desc), 0, "setup");
+	end = t_deadline(T_TIMEOUT_MS);
+	while (done < nb && !t_expired(end)) {
+		uint16_t got, n;
+
+		/* top the ring up in bursts: it stays full while the engine runs */
+		while (sent < nb && rte_dma_burst_capacity(d, 0) >= burst) {
+			n = (uint16_t)RTE_MIN(burst, nb - sent);
+			for (j = 0; j < n; j++, sent++)
+				EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0, ep_addr(&s, (uint64_t)sent * len),
+					t_iova(h + (size_t)sent * len), len,
+					j == n - 1u ? RTE_DMA_OP_FLAG_SUBMIT : 0),
+					(int)(sent & 0xffff), "copy %u", sent);
+		}
+		got = rte_dma_completed_status(d, 0, RTE_DIM(st), &last, st);
+		for (j = 0; j < got; j++, done++) {
+			EP_TEST_ASSERT_EQ(st[j], RTE_DMA_STATUS_SUCCESSFUL, "job %u", done);
+			/* reported done: its data is there now */
+			EP_TEST_ASSERT(memcmp(h + (size_t)done * len, ep + (size_t)done * len,
+				len) == 0, "job %u reported done before its data landed", done);
+		}
+	}
+	EP_TEST_ASSERT_EQ(done, nb, "every job reported (%u sent)", sent);
+	EP_TEST_ASSERT_EQ(rte_dma_stats_get(d, 0, &ds), 0, "stats");
+	EP_TEST_ASSERT_EQ(ds.errors, 0, "errors");
+	EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
+	EP_TEST_ASSERT_EQ(ep_model_violations(s.m), 0, "violations");
+	rte_free(h);
+	return t_sim_close(&s);
+}
+
+PER_LAYOUT(t_llp_lag)
+
 static const struct ep_test_case cases[] = {
 	CASES(t_probe),
 	CASES(t_data),
@@ -1376,6 +1659,10 @@ static const struct ep_test_case cases[] = {
 	{ "t_sg_never_fits", t_sg_never_fits },
 	CASES(t_host_req),
 	CASES(t_stop_running),
+	CASES(t_engine_pause),
+	CASES(t_llp_pacing),
+	CASES(t_clear_merge),
+	CASES(t_llp_lag),
 	{ "t_refusals", t_refusals },
 	{ "t_imwr", t_imwr },
 };

@@ -667,7 +667,7 @@ log_end(FILE *f)
 	fclose(f);
 }
 
-/* Is there a line of the driver's ("dw_edma: ...") holding what? */
+/* Is there a line of the driver's ("DW_EDMA: ...") holding what? */
 static bool
 log_names(const char *log, const char *what)
 {
@@ -679,7 +679,7 @@ log_names(const char *log, const char *what)
 		e = strchr(q, '\n');
 		if (e == NULL)
 			e = q + strlen(q);
-		if (memmem(b, (size_t)(e - b), "dw_edma:", 8) != NULL)
+		if (memmem(b, (size_t)(e - b), "DW_EDMA:", 8) != NULL)
 			return true;
 	}
 	return false;
@@ -736,7 +736,7 @@ run_slice(const struct slice_case *c)
 	/* the driver's lines, for the record */
 	for (line = log != NULL ? strtok(log, "\n") : NULL; line != NULL;
 			line = strtok(NULL, "\n"))
-		if (strstr(line, "dw_edma:") != NULL)
+		if (strstr(line, "DW_EDMA:") != NULL)
 			printf("  | %s\n", line);
 	if (c->expect == NULL) {
 		struct rte_pmd_dw_edma_chan_info ci;

@@ -355,6 +355,11 @@ ep_model_destroy(struct ep_model *m)
 			}
 		epm_meta_update(m, EPM_CTRL_HOST_REQ | EPM_CTRL_READY, 0);
 	}
+	EPM_LOG(INFO, "%s: destroyed after %" PRIu64 " elements, %" PRIu64 " doorbells acted "
+		"on, %" PRIu64 " ignored, %" PRIu64 " lost, %" PRIu64 " aborts, %" PRIu64
+		" violations", m->name, m->stats.elements, m->stats.doorbells,
+		m->stats.doorbells_ignored, m->stats.doorbells_lost, m->stats.aborts,
+		m->stats.violations);
 	pthread_mutex_unlock(&m->lock);
 	free_model(m);
 }

@@ -309,6 +309,17 @@ int ep_model_ready_set(struct ep_model *m, bool ready);
 int ep_model_reinit(struct ep_model *m);
 
 /**
+ * Fault injection: pause the engine for us microseconds from now (0 ends a
+ * pause), as a descheduled engine thread or a stalled fabric would: no
+ * element moves and no register write is noticed, doorbells included (a
+ * doorbell written meanwhile is acted on after the pause, several merge
+ * into one); channel status reads as it was. The endpoint's handshake work
+ * and scheduled link/READY events go on. With thread=0 the pause is on the
+ * model clock (ep_model_advance_us()). @return 0, or -EINVAL.
+ */
+int ep_model_pause(struct ep_model *m, uint64_t us);
+
+/**
  * Timing: per-element latency in nanoseconds and a bandwidth limit in bytes
  * per second (0 = unlimited). Both default to 0 (as fast as memcpy).
  */

@@ -21,7 +21,7 @@ const char *const ep_model_keys[] = {
 	"meta_bar", "reg_bar", "reg_off", "desc_bar", "desc_off", "desc_size",
 	"desc_addr", "msix", "msix_off", "ep_mem_base", "ep_mem_size", "outbound",
 	"outbound_size", "ready_poll_ms", "thread", "cpu", "idle_sleep_us",
-	"missed_doorbell", "element_ns", "bandwidth", "abort", "corrupt",
+	"missed_doorbell", "llp_lag", "element_ns", "bandwidth", "abort", "corrupt",
 	"link_down_ms", "link_up_ms", "ready_drop_ms", "ready_restore_ms",
 	"reinit_ms",
 	"metadata_file",
@@ -218,6 +218,7 @@ apply_key(struct epm_cfg *c, const char *key, const char *val)
 	}
 	NUM("idle_sleep_us", 1000000, idle_sleep_us)
 	BOOL("missed_doorbell", missed_doorbell)
+	BOOL("llp_lag", llp_lag)
 	NUM("element_ns", 1000000000, element_ns)
 	NUM("bandwidth", UINT64_MAX, bandwidth)
 	if (strcmp(key, "abort") == 0 || strcmp(key, "corrupt") == 0) {

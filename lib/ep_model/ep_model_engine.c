@@ -92,14 +92,21 @@ epm_ch_set_cs(struct ep_model *m, struct epm_chan *c)
 }
 
 static void
-publish_llp(struct ep_model *m, struct epm_chan *c)
+publish_llp_at(struct ep_model *m, struct epm_chan *c, uint64_t pos)
 {
 	uint32_t lo = native(m) ? HDMA_LLP_LO : EDMA_CH_LLP_LO;
 	uint32_t hi = native(m) ? HDMA_LLP_HI : EDMA_CH_LLP_HI;
 
 	/* High word first: readers use the low word as the progress index. */
-	epm_reg_update(m, c->blk + hi, UINT32_MAX, (uint32_t)(c->cur >> 32));
-	epm_reg_update(m, c->blk + lo, UINT32_MAX, (uint32_t)c->cur);
+	epm_reg_update(m, c->blk + hi, UINT32_MAX, (uint32_t)(pos >> 32));
+	epm_reg_update(m, c->blk + lo, UINT32_MAX, (uint32_t)pos);
+}
+
+static void
+publish_llp(struct ep_model *m, struct epm_chan *c)
+{
+	c->lie_prev = 0;
+	publish_llp_at(m, c, c->cur);
 }
 
 static uint32_t
@@ -134,6 +141,7 @@ epm_ch_reset(struct epm_chan *c)
 	c->have_pf = false;
 	c->pending_db = false;
 	c->due_valid = false;
+	c->lie_prev = 0;
 }
 
 static void
@@ -269,7 +277,18 @@ static void
 irq_point(struct ep_model *m, struct epm_chan *c, uint32_t ctl)
 {
 	consume_int_clear(m, c);
-	publish_llp(m, c);
+	if (m->cfg.llp_lag) {
+		/*
+		 * llp_lag: LLP shows the previous LIE point until this one's
+		 * writes have long landed, as silicon that does not order its
+		 * LLP update with an element's posted writes may.
+		 */
+		if (c->lie_prev != 0)
+			publish_llp_at(m, c, c->lie_prev);
+		c->lie_prev = c->cur;
+	} else {
+		publish_llp(m, c);
+	}
 	publish_state(m, c, true);
 	if (native(m))
 		epm_reg_update(m, c->blk + HDMA_INT_STAT, 0, HDMA_INT_WATERMARK);
@@ -327,20 +346,26 @@ epm_ch_doorbell(struct ep_model *m, struct epm_chan *c, bool stop)
 		return;
 	}
 	/*
-	 * Posted writes arrive in order: an int_clear the host wrote before
-	 * this doorbell is applied before the channel can run (and abort)
-	 * again, even if the scan has not reached it yet.
-	 */
-	consume_int_clear(m, c);
-	/*
 	 * The reference does not say whether a doorbell restarts a channel
 	 * whose abort the host has not cleared. The conservative model: it
-	 * does not; the host clears ABORT, then restarts (as Linux does).
+	 * does not, the doorbell is dropped (counted as ignored); the host
+	 * clears ABORT, sees it clear, then rings (dw-edma restarts only from
+	 * a clean status). The scan cannot order an int_clear it has not
+	 * consumed against this doorbell, so a clear seen together with it
+	 * does not count: a doorbell rung before the host learnt of the abort
+	 * would otherwise restart stale elements in the middle of its
+	 * recovery.
 	 */
 	if (c->state == EPM_CH_HALTED && abort_latched(m, c)) {
 		m->stats.doorbells_ignored++;
 		return;
 	}
+	/*
+	 * Posted writes arrive in order: a DONE clear the host wrote before
+	 * this doorbell is applied before the channel can run again, so it
+	 * cannot erase the new run's status.
+	 */
+	consume_int_clear(m, c);
 	if (c->state == EPM_CH_RUNNING) {
 		if (m->cfg.missed_doorbell) {
 			m->stats.doorbells_lost++;
@@ -365,6 +390,7 @@ epm_ch_doorbell(struct ep_model *m, struct epm_chan *c, bool stop)
 	c->have_pf = false;
 	c->pending_db = false;
 	c->due_valid = false;
+	c->lie_prev = 0;
 	c->prev_done_ns = epm_now(m);
 	m->stats.doorbells++;
 	publish_state(m, c, false);
@@ -714,6 +740,15 @@ epm_pass(struct ep_model *m, unsigned int rounds)
 	unsigned int r, d, i;
 	int n = 0, k;
 
+	/*
+	 * Paused (ep_model_pause): as a descheduled engine, notice nothing, not
+	 * even doorbells; scheduled events and the endpoint's handshake work
+	 * (its own CPU) go on.
+	 */
+	if (now < m->pause_until_ns) {
+		epm_timed(m, now);
+		return 0;
+	}
 	epm_timed(m, now);
 	if (m->link_down)
 		return 0;

@@ -7,6 +7,7 @@
  * then epc_init), used by the API and by the scheduled fault-injection keys.
  */
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,4 +159,19 @@ epm_reinit(struct ep_model *m)
 	epm_regs_reset(m);
 	m->next_poll_ns = epm_now(m) + m->cfg.ready_poll_ms * 1000000ULL;
 	EPM_LOG(INFO, "%s: endpoint re-initialised (HOST_REQ and READY clear)", m->name);
+}
+
+int
+ep_model_pause(struct ep_model *m, uint64_t us)
+{
+	uint64_t now;
+
+	if (m == NULL)
+		return -EINVAL;
+	pthread_mutex_lock(&m->lock);
+	now = epm_now(m);
+	m->pause_until_ns = us >= (EPM_CLOCK_MAX_NS - now) / 1000 ? EPM_CLOCK_MAX_NS :
+		now + us * 1000;
+	pthread_mutex_unlock(&m->lock);
+	return 0;
 }

@@ -211,6 +211,7 @@ struct epm_cfg {
 	int cpu;
 	uint64_t idle_sleep_us;
 	bool missed_doorbell;
+	bool llp_lag;		/* LLP at LIE elements trails by one */
 	uint64_t element_ns, bandwidth;
 	struct epm_inject aborts[8], corrupts[8];
 	unsigned int naborts, ncorrupts;
@@ -242,6 +243,7 @@ struct epm_chan {
 	uint8_t pf_len;		/* bytes of it fetched (16 near a window end) */
 	uint32_t pf_el[EPM_LL_SLOT / 4];	/* its snapshot, as fetched */
 	bool pending_db;	/* doorbell remembered (missed_doorbell=0) */
+	uint64_t lie_prev;	/* llp_lag: position of the previous LIE point */
 	bool due_valid;		/* timing: current element's completion time */
 	uint64_t due_addr, due_ns, prev_done_ns;
 	int64_t abort_left, corrupt_left;	/* -1: not armed */
@@ -302,6 +304,7 @@ struct ep_model {
 	uint64_t t0_ns;
 	uint64_t next_poll_ns;
 	uint64_t link_free_ns;	/* timing: when the shared link is free */
+	uint64_t pause_until_ns;	/* ep_model_pause(): the engine idles until then */
 
 	bool ready_val;		/* READY as the model last set it */
 	bool ever_ready;

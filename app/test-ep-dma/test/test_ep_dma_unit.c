@@ -100,6 +100,11 @@ test_opt_sizes(void)
 	EP_TEST_ASSERT(ep_config_set(&c, "size", "12x") < 0, "junk refused");
 	EP_TEST_ASSERT(ep_config_set(&c, "size", "-5") < 0, "negative refused");
 	EP_TEST_ASSERT(ep_config_set(&c, "size", "8G") < 0, "> 4 GiB refused");
+	/* 2^34 + 1 G wraps to 1 G in 64 bits: refused, not taken as 1 GiB */
+	EP_TEST_ASSERT(ep_config_set(&c, "size", "17179869185G") < 0, "overflow refused");
+	EP_TEST_ASSERT(ep_config_set(&c, "buf-mem", "18014398509481985K") < 0,
+		"overflow refused (K)");
+	EP_TEST_ASSERT_EQ(ep_config_set(&c, "buf-mem", "16G"), 0, "16G is fine");
 	EP_TEST_ASSERT_EQ(c.n_sizes, 3, "a refused list keeps the old one");
 	return 0;
 }
@@ -353,6 +358,31 @@ test_opt_costs_and_get(void)
 	return 0;
 }
 
+/*
+ * The parser called again after a call that returned in the middle of an
+ * option cluster ("-hi" returns at -h): the second call starts afresh
+ * (it used to go on with getopt's state and crash, found by fuzz_options).
+ */
+static int
+test_opt_argv_again(void)
+{
+	char *first[] = { "app", "-hi", NULL };
+	char *second[] = { "app", NULL };
+	char *third[] = { "app", "x", "--burst", "8", NULL };
+	struct ep_config c;
+
+	ep_config_defaults(&c);
+	EP_TEST_ASSERT_EQ(ep_config_parse_args(&c, 2, first), 1, "help");
+	ep_config_defaults(&c);
+	EP_TEST_ASSERT_EQ(ep_config_parse_args(&c, 1, second), 0, "no arguments");
+	EP_TEST_ASSERT(!c.interactive, "no -i left over from the cluster");
+	EP_TEST_ASSERT(ep_config_parse_args(&c, 4, third) < 0, "stray argument refused");
+	ep_config_defaults(&c);
+	EP_TEST_ASSERT_EQ(ep_config_parse_args(&c, 1, second), 0, "no arguments again");
+	EP_TEST_ASSERT_EQ(c.burst, 32, "defaults");
+	return 0;
+}
+
 static const struct ep_test_case cases[] = {
 	{ "hist_small_exact", test_hist_small_exact },
 	{ "hist_uniform", test_hist_uniform },
@@ -366,6 +396,7 @@ static const struct ep_test_case cases[] = {
 	{ "cost_projection", test_cost_projection },
 	{ "link_rate", test_link_rate },
 	{ "opt_costs_and_get", test_opt_costs_and_get },
+	{ "opt_argv_again", test_opt_argv_again },
 };
 
 int

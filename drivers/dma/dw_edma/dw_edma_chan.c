@@ -306,6 +306,8 @@ chan_abort(struct dw_edma_chan *ch)
 	chan_recover(ch, f, sc, f);
 }
 
+static bool stall_due(struct dw_edma_chan *ch, uint64_t now);
+
 /*
  * A recovery waiting for its ABORT clear to take effect: look again. Still
  * set: clear again (a doorbell written before the clear may have run the
@@ -323,7 +325,16 @@ recover_pending_poll(struct dw_edma_chan *ch)
 	int ab = ops->aborted(ch);
 
 	if (ab > 0) {
-		(void)ops->error(ch);
+		/*
+		 * Still set after stall_us: clear again. A doorbell written
+		 * before the clear may have run the failing element once more;
+		 * and on eDMA the int_clear word is shared by the direction's
+		 * channels: a device that applies posted writes late (a
+		 * software model) may see only the last of two quick writes,
+		 * the sibling's. Our own bits only, as before.
+		 */
+		if (stall_due(ch, rte_get_timer_cycles()))
+			(void)ops->error(ch);
 		return;
 	}
 	if (ab == 0) {
@@ -432,12 +443,20 @@ chan_stalled(struct dw_edma_chan *ch, uint64_t now)
  * registers. LLP may show progress a lost write-back did not; a running
  * channel is left alone; a stopped one is an abort or a missed doorbell.
  * READY is read too: a dropped READY puts the device in the error state.
+ *
+ * With write-back completion the status is read before LLP: the host word
+ * can be ahead of LLP (the engine need not order its LLP update with the
+ * write-back's posted write; the model publishes LLP only at LIE elements
+ * and stops), so LLP read while the engine runs may name a slot behind
+ * hw_done, which on a full ring reads as a whole lap of progress. Once the
+ * status said "not running", LLP is where the engine stands (or later).
  */
 void
 dw_edma_chan_diagnose(struct dw_edma_chan *ch, bool full)
 {
-	enum dw_edma_hw_state st;
+	enum dw_edma_hw_state st = DW_HW_DEAD;
 	uint64_t now = rte_get_timer_cycles();
+	bool wb = ch->cpl == DW_CPL_WB;
 	int adv;
 
 	if (unlikely(ch->recover_pending)) {
@@ -445,6 +464,14 @@ dw_edma_chan_diagnose(struct dw_edma_chan *ch, bool full)
 		return;
 	}
 	ch->cnt.stall_checks++;
+	if (wb) {
+		st = chan_ops(ch)->state(ch);
+		if (st == DW_HW_RUNNING) {
+			if (!dw_edma_meta_ready(ch))
+				dw_edma_chan_err_enter(ch, "READY dropped", 0);
+			return;
+		}
+	}
 	adv = dw_edma_chan_progress(ch);
 	if (adv < 0)
 		return;
@@ -456,9 +483,11 @@ dw_edma_chan_diagnose(struct dw_edma_chan *ch, bool full)
 	}
 	if (ch->hw_done == ch->sub_head)
 		return;
-	st = chan_ops(ch)->state(ch);
-	if (st == DW_HW_RUNNING)
-		return;
+	if (!wb) {
+		st = chan_ops(ch)->state(ch);
+		if (st == DW_HW_RUNNING)
+			return;
+	}
 	if (unlikely(st == DW_HW_DEAD)) {
 		dw_edma_chan_err_enter(ch, "channel status unreadable or reset", 0);
 		return;
@@ -516,10 +545,15 @@ poll_llp(struct dw_edma_chan *ch, uint64_t now)
 		ch->llp_miss_tsc = 0;
 		return;
 	}
-	/* not all done yet: look again after an eighth of the estimate */
+	/*
+	 * Not all done yet: look again after an eighth of the estimate, but
+	 * never later than stall_us (one slow poll can make the estimate
+	 * large, and a large batch after it put the next read seconds away).
+	 */
 	ch->llp_miss_tsc = now;
 	expect = (ch->est_q8 * weight) >> 8;
-	ch->next_llp = now + RTE_MAX(expect / 8, rte_get_timer_hz() / 2000000);
+	ch->next_llp = now + RTE_MIN(RTE_MAX(expect / 8, rte_get_timer_hz() / 2000000),
+		ch->stall_cycles);
 	if (adv == 0 && stall_due(ch, now))
 		dw_edma_chan_diagnose(ch, false);
 }

@@ -797,6 +797,7 @@ test_iommu_extmem(void)
 	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "unregistered memory faults");
 	EP_TEST_ASSERT_EQ(rte_extmem_register(ext, len, NULL, 0, 4096), 0, "extmem");
 	w32(&t, 0x0ac, 1u << 16);
+	run(&t);	/* the clear is seen before the doorbell is rung */
 	ring(&t, RD, 0);
 	run(&t);
 	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 3, "registered memory works");
@@ -1407,8 +1408,14 @@ test_inject_abort(void)
 	EP_TEST_ASSERT_EQ(int_status(&t, RD, 0), 1 | (1u << 16), "DONE(el0) + ABORT");
 	EP_TEST_ASSERT_EQ(r32(&t, 0x0b8), 1u << 8, "completer abort cause");
 	EP_TEST_ASSERT(memcmp(ep, src, 1024) == 0 && ep[1024] == 0, "el0 only");
-	/* Restart (ringing a halted channel resumes from LLP). */
+	/* Ringing a halted channel with ABORT still set does nothing. */
+	ring(&t, RD, 0);
+	run(&t);
+	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "still halted: ABORT not cleared");
+	EP_TEST_ASSERT(ep[1024] == 0, "nothing ran");
+	/* Clear, then restart: ringing a halted channel resumes from LLP. */
 	w32(&t, 0x0ac, 1 | (1u << 16));
+	run(&t);
 	ring(&t, RD, 0);
 	run(&t);
 	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 3, "stopped");
@@ -1503,6 +1510,49 @@ test_timing(void)
 	run(&t);
 	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.elements, 3, "element 2 after 4.096 us");
+	teardown(&t);
+	rte_free(dst);
+	return 0;
+}
+
+/*
+ * ep_model_pause(): while paused nothing moves and a doorbell is not even
+ * noticed (several merge); when the pause ends the engine acts on it.
+ */
+static int
+test_pause(void)
+{
+	struct t t;
+	uint8_t *dst = rte_zmalloc(NULL, 4096, 64);
+	struct ep_model_stats st;
+
+	EP_TEST_ASSERT(dst != NULL, "rte_zmalloc");
+	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
+	ll_data(&t, WR, 0, 0, CB | LIE, 64, 0x4000000, (uintptr_t)dst);
+	EP_TEST_ASSERT_EQ(ep_model_pause(t.m, 500), 0, "pause");
+	EP_TEST_ASSERT_EQ(ep_model_pause(NULL, 1), -EINVAL, "NULL model");
+	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
+	ring(&t, WR, 0);
+	EP_TEST_ASSERT_EQ(poll_n(&t, 5), 0, "paused: nothing moves");
+	EP_TEST_ASSERT(cs(&t, WR, 0) != 1, "paused: the doorbell is not seen (CS %u)",
+		cs(&t, WR, 0));
+	ep_model_advance_us(t.m, 499);
+	EP_TEST_ASSERT_EQ(poll_n(&t, 5), 0, "still paused at 499 us");
+	ep_model_advance_us(t.m, 1);
+	run(&t);
+	ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.elements, 1, "the doorbell is acted on after the pause");
+	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)slot_addr(&t, WR, 0, 1), "LLP");
+	/* a pause can be ended early */
+	ll_data(&t, WR, 0, 1, CB | LIE, 64, 0x4000000, (uintptr_t)dst);
+	ep_model_pause(t.m, 1000000);
+	ring(&t, WR, 0);
+	EP_TEST_ASSERT_EQ(poll_n(&t, 3), 0, "paused again");
+	ep_model_pause(t.m, 0);
+	run(&t);
+	ep_model_stats_get(t.m, &st);
+	EP_TEST_ASSERT_EQ(st.elements, 2, "pause 0 ends it");
+	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
 	teardown(&t);
 	rte_free(dst);
 	return 0;
@@ -2503,6 +2553,7 @@ test_imwr(void)
 	EP_TEST_ASSERT_EQ(word[2], 0x5a5a1234, "ABORT IMWr with RAIE");
 	/* an IMWr address the host does not map is dropped and counted */
 	w32(&t, b + 0x8c, 7);
+	run(&t);	/* the clear is seen before the restart rings */
 	w32(&t, b + 0x90, 0x10);
 	w32(&t, b + 0x94, 0);
 	ll_data(&t, RD, 0, 0, CB, 64, (uintptr_t)buf, 0x4000000);
@@ -2583,8 +2634,13 @@ test_restart_needs_clear(void)
 	EP_TEST_ASSERT_EQ(st1.doorbells_ignored - st0.doorbells_ignored, 1, "ignored");
 	EP_TEST_ASSERT_EQ(st1.elements, st0.elements, "nothing ran");
 	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "still halted");
-	/* cleared, then rung: it runs from where it halted */
+	/*
+	 * cleared, then rung once the clear took effect (the model drops a
+	 * doorbell it sees together with the clear): it runs from where it
+	 * halted
+	 */
 	w32(&t, 0x0ac, 1u << 16);
+	run(&t);
 	ring(&t, RD, 0);
 	run(&t);
 	ep_model_stats_get(t.m, &st1);
@@ -2627,6 +2683,7 @@ static const struct ep_test_case cases[] = {
 	{ "inject_abort", test_inject_abort },
 	{ "stop_doorbell", test_stop_doorbell },
 	{ "timing", test_timing },
+	{ "pause", test_pause },
 	{ "threaded", test_threaded },
 	{ "ready_window", test_ready_window },
 	{ "disable_stops", test_disable_stops },

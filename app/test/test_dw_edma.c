@@ -208,7 +208,7 @@ t_data(const char *layout)
 /*
  * --- BAR placement -------------------------------------------------------------
  * The endpoint chooses where the blob, the register window and the descriptor
- * windows live (spec A.7, B.2): metadata in a BAR other than 0, registers and
+ * windows live (hardware reference A.7, B.2): metadata in a BAR other than 0, registers and
  * descriptors sharing one BAR at non-zero offsets, an MSI-X table after the
  * blob or none. Discovery must follow the metadata, not assume a layout.
  */
@@ -1114,7 +1114,7 @@ t_host_req_viol_dump(const struct t_sim *s)
 }
 
 /*
- * The endpoint re-ran epc_deinit + epc_init (spec B.4, the model's
+ * The endpoint re-ran epc_deinit + epc_init (hardware reference B.4, the model's
  * ep_model_reinit()): channels quiesced, READY and HOST_REQ both clear,
  * register block reset. Jobs in flight end with a link error; READY comes
  * back only if the driver raises HOST_REQ again, then the device works.
@@ -1614,7 +1614,8 @@ t_llp_lag(const char *layout)
 		while (sent < nb && rte_dma_burst_capacity(d, 0) >= burst) {
 			n = (uint16_t)RTE_MIN(burst, nb - sent);
 			for (j = 0; j < n; j++, sent++)
-				EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0, ep_addr(&s, (uint64_t)sent * len),
+				EP_TEST_ASSERT_EQ(rte_dma_copy(d, 0,
+					ep_addr(&s, (uint64_t)sent * len),
 					t_iova(h + (size_t)sent * len), len,
 					j == n - 1u ? RTE_DMA_OP_FLAG_SUBMIT : 0),
 					(int)(sent & 0xffff), "copy %u", sent);

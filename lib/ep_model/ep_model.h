@@ -79,7 +79,7 @@ struct ep_model_info {
 	uint32_t msix_table_off;     /**< MSI-X table offset in the metadata BAR */
 	uint32_t msix_pba_off;       /**< MSI-X PBA offset in the metadata BAR */
 	bool exports_pedm;           /**< the PEDM metadata blob is published */
-	bool exports_epdm;           /**< an EPDM v1 slice is published (spec F) */
+	bool exports_epdm;           /**< an EPDM v1 slice is published (hardware reference F) */
 	uint8_t slice_bar;           /**< EPDM: BAR holding the slice */
 	int8_t ntb_bar;              /**< EPDM: BAR of the vNTB control region
 				      *   (locator at 0x154), -1 if none */
@@ -293,7 +293,7 @@ int ep_model_ready_set(struct ep_model *m, bool ready);
 
 /**
  * Re-initialise the endpoint function, as the endpoint's epc_deinit followed
- * by epc_init does (spec B.4): the channels are quiesced (a running channel
+ * by epc_init does (hardware reference B.4): the channels are quiesced (a running channel
  * stops), HOST_REQ and READY are cleared (atomically: the host may be
  * writing the CTRL word), the metadata blob is written again as at creation
  * (or the loaded metadata_file image restored) with both bits clear, the

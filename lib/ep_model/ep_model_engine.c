@@ -3,10 +3,10 @@
  */
 
 /*
- * The DMA engine: doorbells, linked-list walking with cycle bits (spec C.5,
+ * The DMA engine: doorbells, linked-list walking with cycle bits (hardware reference C.5,
  * C.6, D.2), data movement through the endpoint's address decode and the
  * host IOMMU, progress and status reporting, aborts, the missed-doorbell
- * quirk (spec C.8), optional timing, and the engine thread.
+ * quirk (hardware reference C.8), optional timing, and the engine thread.
  */
 
 #include <errno.h>
@@ -195,7 +195,7 @@ static enum epm_cause resolve_host(struct ep_model *m, const struct epm_chan *c,
 /*
  * Interrupt memory write (IMWr): a posted 32-bit write of data to the host
  * address in the register pair at addr_off of the channel's or direction's
- * block (spec C.1 done/abort_imwr, D.1 msi_*), through the same IOMMU and
+ * block (hardware reference C.1 done/abort_imwr, D.1 msi_*), through the same IOMMU and
  * requester-function checks as the channel's data. An address the host
  * does not map is dropped, as the host IOMMU drops it.
  */

@@ -3,7 +3,7 @@
  */
 
 /*
- * Link, READY and re-init events (spec B.4 link_down/link_up, epc_deinit
+ * Link, READY and re-init events (hardware reference B.4 link_down/link_up, epc_deinit
  * then epc_init), used by the API and by the scheduled fault-injection keys.
  */
 

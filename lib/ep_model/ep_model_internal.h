@@ -36,7 +36,7 @@ extern int epm_logtype;
 /* Largest reg_off/desc_off: keeps the BARs a sane size (1 GiB). */
 #define EPM_BAR_OFF_MAX (1ULL << 30)
 
-/* ---- Metadata blob (spec A) ---- */
+/* ---- Metadata blob (hardware reference A) ---- */
 #define EPM_META_MAGIC		0x4d444550u
 #define EPM_META_REV		1u
 #define EPM_META_HDR_LEN	0x1cu
@@ -46,7 +46,7 @@ extern int epm_logtype;
 #define EPM_CTRL_READY		(1u << 31)
 #define EPM_LAYOUT_DW_EDMA	0x1u
 
-/* ---- EPDM ABI v1 slice and vNTB control region (spec F) ---- */
+/* ---- EPDM ABI v1 slice and vNTB control region (hardware reference F) ---- */
 #define EPM_EPDM_MAGIC		0x4d445045u	/* "EPDM" */
 #define EPM_EPDM_HDR_SIZE	0xe0u		/* sizeof(struct pci_ep_dma_hdr_v1) */
 #define EPM_NTB_LEN		0x1000u		/* vNTB control region (one page) */
@@ -61,7 +61,7 @@ enum epm_export {
 	EPM_EXPORT_BOTH,
 };
 
-/* ---- LL element control word (spec C.4, D.2) ---- */
+/* ---- LL element control word (hardware reference C.4, D.2) ---- */
 /* LL pointers must be 32-bit aligned: the engine fetches 32-bit words. */
 #define EPM_LL_ALIGN		4u
 #define EPM_LL_CB		(1u << 0)
@@ -72,7 +72,7 @@ enum epm_export {
 #define EPM_LL_SLOT		24u
 #define EPM_MIN_DESC_SIZE	(4 * EPM_LL_SLOT)
 
-/* ---- eDMA v0 unroll / HDMA compat register window (spec C) ---- */
+/* ---- eDMA v0 unroll / HDMA compat register window (hardware reference C) ---- */
 #define EDMA_CTRL_DATA_ARB_PRIOR	0x000
 #define EDMA_CTRL			0x008
 #define EDMA_WR_ENGINE_EN		0x00c
@@ -110,7 +110,7 @@ enum epm_export {
 #define EDMA_INT_DONE(ch)		(1u << (ch))
 #define EDMA_INT_ABORT(ch)		(1u << (16 + (ch)))
 
-/* ---- HDMA native (spec D.1) ---- */
+/* ---- HDMA native (hardware reference D.1) ---- */
 #define HDMA_CH_BASE(dir, n)		((n) * 0x200 + (dir) * 0x100)
 #define HDMA_CH_EN			0x00
 #define HDMA_DOORBELL			0x04

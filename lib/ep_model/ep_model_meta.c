@@ -3,8 +3,8 @@
  */
 
 /*
- * The PEDM metadata blob (spec A), its MSI-X neighbours, a metadata image
- * loaded from a file, and the HOST_REQ/READY handshake (spec B.3/B.4).
+ * The PEDM metadata blob (hardware reference A), its MSI-X neighbours, a metadata image
+ * loaded from a file, and the HOST_REQ/READY handshake (hardware reference B.3/B.4).
  */
 
 #include <errno.h>
@@ -125,7 +125,7 @@ epm_meta_build(struct ep_model *m, uint32_t msix_vectors)
 	return 0;
 }
 
-/* The model changes the CTRL word by compare-and-swap (spec A.3 owners). */
+/* The model changes the CTRL word by compare-and-swap (hardware reference A.3 owners). */
 static void meta_host_write(struct ep_model *m, uint32_t w, uint32_t v);
 
 void

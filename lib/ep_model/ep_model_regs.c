@@ -5,7 +5,7 @@
 /*
  * Register maps (eDMA unroll, HDMA compat, HDMA native, legacy), detection of
  * host writes by comparison with a shadow copy, their semantics, and the
- * ownership checks of spec E.1/E.6.
+ * ownership checks of hardware reference E.1/E.6.
  */
 
 #include <stdarg.h>
@@ -281,7 +281,7 @@ epm_reg_live(const struct ep_model *m, uint32_t off)
 }
 
 /*
- * Ownership check of one host write (spec E.1, E.6). Returns true when the
+ * Ownership check of one host write (hardware reference E.1, E.6). Returns true when the
  * host owns the register. For int_clear the check is per bit (below).
  */
 static bool

@@ -7,7 +7,7 @@
  * (identity, command, BARs with the sizing protocol, capabilities) and the
  * decode of memory accesses to the model's BARs. The register layout is the
  * PCI Local Bus / PCI Express base specification's; the values are what the
- * endpoint DMA function publishes (spec A.7, B.1).
+ * endpoint DMA function publishes (hardware reference A.7, B.1).
  *
  * Configuration space is a byte image plus a mask of the bits a host may
  * write; everything else is read-only and a write to it is ignored, as
@@ -184,7 +184,7 @@ ep_pcifn_opts_init(struct ep_pcifn_opts *o, enum ep_pcifn_kind kind)
 	memset(o, 0, sizeof(*o));
 	o->kind = kind;
 	/*
-	 * The real function has no fixed ID (spec B.1): its administrator
+	 * The real function has no fixed ID (hardware reference B.1): its administrator
 	 * writes one. Synopsys' vendor ID with device IDs no Linux driver
 	 * claims, so that nothing but an explicit bind takes the function.
 	 */
@@ -347,7 +347,7 @@ build_cfg(struct ep_pcifn *fn, const struct ep_pcifn_opts *o)
 	put16(fn->cfg, CFG_SUBSYS_VENDOR, o->subsys_vendor);
 	put16(fn->cfg, CFG_SUBSYS, o->subsys);
 	put8(fn->wmask, CFG_INT_LINE, 0xff);
-	/* The endpoint function declares INTA (spec B.1). */
+	/* The endpoint function declares INTA (hardware reference B.1). */
 	put8(fn->cfg, CFG_INT_PIN, 1);
 
 	if (fn->kind == EP_PCIFN_DMA && fn->info.msix_vectors != 0)
@@ -831,7 +831,7 @@ ep_pcifn_reset(struct ep_pcifn *fn)
 	/*
 	 * A reset from the host side takes the endpoint controller through
 	 * its reset too: the endpoint function runs epc_deinit and epc_init
-	 * (spec B.4), so the next driver finds HOST_REQ and READY clear and
+	 * (hardware reference B.4), so the next driver finds HOST_REQ and READY clear and
 	 * handshakes again, as after a host reboot on silicon.
 	 */
 	if (fn->model != NULL)

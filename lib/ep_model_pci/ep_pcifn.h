@@ -35,7 +35,7 @@ extern "C" {
 #define EP_PCIFN_NUM_BARS 6
 /** Configuration space served: 4 KiB; the extended part reads 0. */
 #define EP_PCIFN_CFG_SIZE 4096u
-/** Default class code: DMA controller (0x08, 0x01), prog-if 0 (spec B.1). */
+/** Default class code: DMA controller (0x08, 0x01), prog-if 0 (hardware reference B.1). */
 #define EP_PCIFN_CLASS_DMA 0x080100u
 /** Default threshold at which a BAR is presented as 64-bit. */
 #define EP_PCIFN_BAR64_MIN_DEFAULT (256ULL << 20)

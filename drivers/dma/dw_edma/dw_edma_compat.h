@@ -59,7 +59,7 @@
  * mem_resource[i].addr in all three versions.
  *
  * Metadata reads go through the BAR mapping. When vfio-pci cannot mmap the
- * MSI-X page that the blob shares (spec B.6), they go through the device's
+ * MSI-X page that the blob shares (hardware reference B.6), they go through the device's
  * vfio region instead: 24.11+ offers rte_pci_mmio_read()/rte_pci_mmio_write()
  * for that; 22.11 has no such call, so there we ask vfio for the region
  * offset of the BAR (VFIO_DEVICE_GET_REGION_INFO) and pread()/pwrite() the

@@ -4,12 +4,12 @@
 
 /*
  * Register backend for HDMA native (map format 7): every register is per
- * channel, so a channel touches only its own block (spec D, E.1).
+ * channel, so a channel touches only its own block (hardware reference D, E.1).
  */
 
 #include "dw_edma_internal.h"
 
-/* status latches with LSIE/LAIE; the EP-local pins stay masked (spec D.5) */
+/* status latches with LSIE/LAIE; the EP-local pins stay masked (hardware reference D.5) */
 #define HDMA_INT_SETUP	(DW_HDMA_SETUP_STOP_MASK | DW_HDMA_SETUP_WM_MASK | \
 			 DW_HDMA_SETUP_ABORT_MASK | DW_HDMA_SETUP_LSIE | \
 			 DW_HDMA_SETUP_LAIE)
@@ -25,7 +25,7 @@ hdma_reg_need(bool rd, unsigned int hw_ch)
  * IMWr completion: the watermark and ABORT IMWrs go to the channel's host
  * word (its IOMMU mapping is what completion relies on), the data non-zero;
  * STOP's address too, in case the remote STOP enable is ever set. Addresses
- * before the remote enables (spec E.2).
+ * before the remote enables (hardware reference E.2).
  */
 static void
 hdma_imwr_setup(struct dw_edma_chan *ch)
@@ -73,7 +73,7 @@ hdma_quiesce(struct dw_edma_chan *ch)
 	dw_ch_wr(ch, DW_HDMA_INT_CLEAR, HDMA_INT_ALL);
 }
 
-/* Stop this channel: doorbell STOP ([3P], spec D.1); every register is ours. */
+/* Stop this channel: doorbell STOP ([3P], hardware reference D.1); every register is ours. */
 static void
 hdma_stop(struct dw_edma_chan *ch)
 {

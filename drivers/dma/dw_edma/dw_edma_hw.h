@@ -6,12 +6,14 @@
 #define DW_EDMA_HW_H
 
 /*
- * Hardware definitions: the PEDM metadata blob (spec A), the DesignWare eDMA
- * v0 registers (spec C), the HDMA native registers (spec D) and the linked
- * list element format. Offsets in bytes; every access is 32-bit.
+ * Hardware definitions: the PEDM metadata blob (hardware reference A), the
+ * DesignWare eDMA v0 registers (C), the HDMA native registers (D) and the
+ * linked list element format. Offsets in bytes; every access is 32-bit.
+ * "Hardware reference X.N" is section X.N of the project's interface
+ * reference, doc/guides/dmadevs/dw_edma_hw.rst.
  */
 
-/* ---- Metadata blob (spec A) ---- */
+/* ---- Metadata blob (hardware reference A) ---- */
 #define DW_META_MAGIC			0x4d444550u /* "PEDM" */
 #define DW_META_REV			1
 #define DW_META_HDR_LEN			0x1cu
@@ -67,7 +69,7 @@
 
 #define DW_NUM_BARS			6
 
-/* ---- Linked-list elements (spec C.4, C.5, D.2) ---- */
+/* ---- Linked-list elements (hardware reference C.4, C.5, D.2) ---- */
 #define DW_LL_SLOT_SIZE			24u
 /* Smallest descriptor window: data, write-back, one free slot, the link. */
 #define DW_EDMA_MIN_DESC_SIZE		(4 * DW_LL_SLOT_SIZE)
@@ -87,7 +89,7 @@
 #define DW_LL_LIE			(1u << 3) /* eDMA; HDMA: LWIE (watermark) */
 #define DW_LL_RIE			(1u << 4) /* eDMA; HDMA: RWIE */
 
-/* ---- eDMA v0 registers (spec C), map formats 1 and 5 ---- */
+/* ---- eDMA v0 registers (hardware reference C), map formats 1 and 5 ---- */
 #define DW_V0_CTRL			0x008
 #define DW_V0_WR_ENGINE_EN		0x00c
 #define DW_V0_WR_DOORBELL		0x010
@@ -139,7 +141,7 @@
 /* highest register offset + 4 the eDMA backend may touch */
 #define DW_V0_REG_MIN_SIZE(rd, n)	(DW_V0_CH_BASE(rd, n) + DW_V0_CH_BLOCK_LEN)
 
-/* ---- HDMA native registers (spec D) ---- */
+/* ---- HDMA native registers (hardware reference D) ---- */
 #define DW_HDMA_CH_BASE(rd, n)		(0x200u * (n) + ((rd) ? 0x100u : 0u))
 #define DW_HDMA_CH_EN			0x00
 #define DW_HDMA_DOORBELL		0x04

@@ -109,7 +109,7 @@ dw_edma_backend_ops(enum dw_edma_backend b)
 	return b == DW_BACKEND_HDMA ? &dw_edma_hdma_ops : &dw_edma_v0_ops;
 }
 
-/* How the metadata words of a BAR are reached (spec B.6). */
+/* How the metadata words of a BAR are reached (hardware reference B.6). */
 enum dw_edma_bar_access {
 	DW_BAR_MMIO = 0,  /* through addr: a normal BAR mapping */
 	DW_BAR_REGION,    /* vfio region read/write: the blob page is a map hole */

@@ -22,7 +22,7 @@
  * Is all of [addr, addr + len) readable in this process? vfio-pci leaves the
  * MSI-X table page of a BAR as a PROT_NONE reservation ("---p" in
  * /proc/self/maps) when the kernel does not let it be mapped, and a read
- * there would fault (spec B.6).
+ * there would fault (hardware reference B.6).
  * Returns 1 readable, 0 not (a page lacks read permission or is not
  * mapped), or -errno when /proc/self/maps cannot be read.
  */

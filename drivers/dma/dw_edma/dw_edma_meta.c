@@ -3,7 +3,7 @@
  */
 
 /*
- * Metadata discovery (spec A and B.3): scan the BARs for the PEDM blob,
+ * Metadata discovery (hardware reference A and B.3): scan the BARs for the PEDM blob,
  * validate it as untrusted input against the real BAR lengths, do the
  * HOST_REQ/READY handshake, validate again and locate the windows.
  */
@@ -23,7 +23,7 @@ meta_rd(const struct dw_edma_fn *fn, uint8_t bar, uint64_t off)
 
 /*
  * Windows the fast path uses as plain MMIO must not fall into a hole of the
- * BAR mapping (the MSI-X page vfio-pci left out, spec B.6). An unknown
+ * BAR mapping (the MSI-X page vfio-pci left out, hardware reference B.6). An unknown
  * answer (maps unreadable) is not held against the window.
  */
 static int
@@ -45,7 +45,7 @@ range_fits(uint64_t off, uint64_t size, uint64_t len)
 	return off <= len && size <= len - off;
 }
 
-/* Header checks, spec A.6 rules 1-3. Returns 0, -ENODEV (no magic) or
+/* Header checks, hardware reference A.6 rules 1-3. Returns 0, -ENODEV (no magic) or
  * -EINVAL (a bad blob; logged).
  */
 static int
@@ -295,7 +295,7 @@ meta_check_overlaps(struct dw_edma_fn *fn, const struct dw_edma_meta *m)
 
 /*
  * eDMA v0 per-direction registers are owned only when the direction is
- * delegated whole (spec E.1): compare with the controller's channel counts.
+ * delegated whole (hardware reference E.1): compare with the controller's channel counts.
  */
 static int
 meta_check_whole_dirs(struct dw_edma_fn *fn, const struct dw_edma_meta *m)

@@ -5,7 +5,7 @@
 /*
  * Register backend for the eDMA v0 register map: unroll (map format 1) and
  * HDMA compat (5). Per-direction registers are shared by all channels of a
- * direction, which the EP delegates whole (spec E.1); read-modify-writes of
+ * direction, which the EP delegates whole (hardware reference E.1); read-modify-writes of
  * them take the function lock because each channel is its own rte_dma device.
  */
 
@@ -109,7 +109,7 @@ v0_quiesce(struct dw_edma_chan *ch)
 /*
  * Stop one channel without touching the per-direction engine enable that
  * siblings use: doorbell with the STOP bit (bit31 | ch). Only a third-party
- * driver documents the bit ([3P] in the spec, C.2).
+ * driver documents the bit ([3P] in the hardware reference, C.2).
  */
 static void
 v0_stop(struct dw_edma_chan *ch)

@@ -24,7 +24,7 @@
 #include "ep_model.h"
 #include "../../../app/test/ep_test.h"
 
-/* Register facts the tests use, written from the spec independently. */
+/* Register facts the tests use, written from the hardware reference independently. */
 #define WR 0
 #define RD 1
 #define CB (1u << 0)
@@ -145,7 +145,7 @@ run(struct t *t)
 	return total;
 }
 
-/* Parse the metadata independently of the model (spec A). */
+/* Parse the metadata independently of the model (hardware reference A). */
 static int
 parse_meta(struct t *t)
 {
@@ -291,7 +291,7 @@ start_ch(struct t *t, int dir, unsigned int ch, bool ccs, uint64_t llp,
 		w32(t, b + 0x1c, (uint32_t)llp);
 		w32(t, b + 0x20, (uint32_t)(llp >> 32));
 	}
-	(void)le32(t->desc[dir][ch].host);	/* flush read, as spec C.7 */
+	(void)le32(t->desc[dir][ch].host);	/* flush read, as hardware reference C.7 */
 	ring(t, dir, ch);
 }
 
@@ -370,7 +370,7 @@ test_config_keys(void)
 	return 0;
 }
 
-/* Metadata per spec A for one layout, parsed here independently. */
+/* Metadata per hardware reference A for one layout, parsed here independently. */
 static int
 check_meta(const char *args, uint32_t want_layout, unsigned int wr, unsigned int rd,
 		unsigned int hw_wr, unsigned int hw_rd, uint32_t want_reg_size)
@@ -991,7 +991,7 @@ missed_doorbell_case(bool quirk)
 		EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)slot_addr(&t, WR, 0, 1),
 			"LLP at the pending element");
 		EP_TEST_ASSERT_EQ(st.elements, 1, "one element");
-		/* Recovery as spec C.8: stopped with work pending -> ring again. */
+		/* Recovery as hardware reference C.8: stopped with work pending -> ring again. */
 		ring(&t, WR, 0);
 		run(&t);
 		ep_model_stats_get(t.m, &st);
@@ -1167,7 +1167,7 @@ test_link_down(void)
 	return 0;
 }
 
-/* Endpoint re-init (spec B.4 epc_deinit + epc_init), on the model clock. */
+/* Endpoint re-init (hardware reference B.4 epc_deinit + epc_init), on the model clock. */
 static int
 test_reinit(void)
 {
@@ -1558,7 +1558,7 @@ test_pause(void)
 	return 0;
 }
 
-/* Host side of one circular ring (spec C.6), as a polling driver keeps it. */
+/* Host side of one circular ring (hardware reference C.6), as a polling driver keeps it. */
 struct tring {
 	int dir;
 	unsigned int ch;
@@ -1743,7 +1743,7 @@ test_ready_window(void)
 	w32(&t, 0x054, 3);			/* wr_int_mask */
 	ep_model_ready_set(t.m, false);
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "write before the drop");
-	/* Writes during a READY drop are violations (spec E.6). */
+	/* Writes during a READY drop are violations (hardware reference E.6). */
 	w32(&t, 0x054, 1);
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 1, "write while dropped");
@@ -2240,7 +2240,7 @@ test_bar_access_sync(void)
 }
 
 /* ------------------------------------------------------------------------ */
-/* EPDM v1 slice export (spec F), parsed independently of the model. */
+/* EPDM v1 slice export (hardware reference F), parsed independently of the model. */
 
 #define EPDM_MAGIC	0x4d445045u
 #define EPDM_VER_WORD	(1u | (0xe0u << 16))	/* version 1, hdr_size 0xe0 */
@@ -2514,7 +2514,7 @@ test_epdm_config(void)
 }
 
 /*
- * IMWr (spec C.1, D.1, E.2): an element with RIE (HDMA: RWIE) that completes
+ * IMWr (hardware reference C.1, D.1, E.2): an element with RIE (HDMA: RWIE) that completes
  * writes the IMWr data to the host address in the IMWr registers; HDMA also
  * on STOP with RSIE and on ABORT with RAIE. The address goes through the
  * host IOMMU like data: an unmapped one is dropped and counted.

@@ -41,7 +41,7 @@
 #include "ep_transport.h"
 #include "../../../app/test/ep_test.h"
 
-/* Facts the tests use, written from the PCI specification and spec A/C. */
+/* Facts the tests use, written from the PCI specification and hardware reference A/C. */
 #define CFG_COMMAND 0x04
 #define CMD_MEM 0x2
 #define CMD_MASTER 0x4
@@ -339,7 +339,7 @@ wr32(struct qc *c, const struct dev *d, unsigned int bar, uint64_t off, uint32_t
 	return mem_wr(c, bar_gpa(d, bar, off), 4, v);
 }
 
-/* Find the metadata as the driver does (spec B.3) and read the tables. */
+/* Find the metadata as the driver does (hardware reference B.3) and read the tables. */
 static int
 find_meta(struct qc *c, struct dev *d)
 {
@@ -373,7 +373,7 @@ find_meta(struct qc *c, struct dev *d)
 	return 0;
 }
 
-/* HOST_REQ, then wait for READY (spec B.3). */
+/* HOST_REQ, then wait for READY (hardware reference B.3). */
 static int
 handshake(struct qc *c, const struct dev *d)
 {
@@ -391,7 +391,7 @@ handshake(struct qc *c, const struct dev *d)
 }
 
 /*
- * One data element on channel 0 of dir (eDMA unroll registers, spec C),
+ * One data element on channel 0 of dir (eDMA unroll registers, hardware reference C),
  * written through the BARs as the driver writes it. Returns the status
  * word's DONE/ABORT bits for the channel, or -1.
  */

@@ -1540,6 +1540,11 @@ t_imwr(void)
 	EP_TEST_ASSERT_EQ(t_sim_open(&s, "layout=hdma-native,wr=1,rd=1,completion=imwr"), 0,
 		"probe");
 	d = t_dev(&s, "rd0");
+	/* the mode is known from the probe on, not only after a start */
+	EP_TEST_ASSERT_EQ(rte_pmd_dw_edma_chan_info_get(d, &ci), 0, "chan info");
+	EP_TEST_ASSERT_EQ(ci.completion, RTE_PMD_DW_EDMA_CPL_IMWR, "IMWr before start");
+	EP_TEST_ASSERT_EQ(rte_pmd_dw_edma_chan_info_get(t_dev(&s, "wr0"), &ci), 0, "wr info");
+	EP_TEST_ASSERT_EQ(ci.completion, RTE_PMD_DW_EDMA_CPL_WRITE_BACK, "wr0 before start");
 	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_DEV, 64), 0, "setup");
 	EP_TEST_ASSERT_EQ(rte_pmd_dw_edma_chan_info_get(d, &ci), 0, "chan info");
 	EP_TEST_ASSERT_EQ(ci.completion, RTE_PMD_DW_EDMA_CPL_IMWR, "IMWr completion");

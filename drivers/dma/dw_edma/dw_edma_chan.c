@@ -613,6 +613,21 @@ dw_edma_chan_poll_slow(struct dw_edma_chan *ch)
 	}
 }
 
+/* The completion mode the options give the channel (before any fallback). */
+enum dw_edma_cpl
+dw_edma_chan_cpl_mode(const struct dw_edma_chan *ch)
+{
+	const struct dw_edma_opts *o = &ch->fn->opts;
+
+	if (o->cpl == DW_CPL_OPT_LLP)
+		return DW_CPL_LLP;
+	if (!ch->rd || o->has_m2m)
+		return DW_CPL_WB;
+	if (o->cpl == DW_CPL_OPT_IMWR && ch->backend == DW_BACKEND_HDMA)
+		return DW_CPL_IMWR;
+	return DW_CPL_LLP;
+}
+
 /*
  * Choose the completion mode of a channel for its next start and set up the
  * host memory it needs: write-back on write channels, and on read channels
@@ -622,19 +637,11 @@ dw_edma_chan_poll_slow(struct dw_edma_chan *ch)
 int
 dw_edma_chan_cpl_setup(struct dw_edma_chan *ch)
 {
-	const struct dw_edma_opts *o = &ch->fn->opts;
 	int numa = SOCKET_ID_ANY;
 	uint16_t i;
 
 	dw_edma_chan_cpl_free(ch);
-	if (o->cpl == DW_CPL_OPT_LLP)
-		ch->cpl = DW_CPL_LLP;
-	else if (!ch->rd || o->has_m2m)
-		ch->cpl = DW_CPL_WB;
-	else if (o->cpl == DW_CPL_OPT_IMWR && ch->backend == DW_BACKEND_HDMA)
-		ch->cpl = DW_CPL_IMWR;
-	else
-		ch->cpl = DW_CPL_LLP;
+	ch->cpl = dw_edma_chan_cpl_mode(ch);
 	ch->wb_reserve = ch->cpl == DW_CPL_WB ? 1 : 0;
 	if (ch->cpl == DW_CPL_LLP)
 		return 0;

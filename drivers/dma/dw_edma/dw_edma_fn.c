@@ -297,6 +297,8 @@ chan_create(struct dw_edma_fn *fn, struct rte_device *rdev, bool rd, unsigned in
 	ch->m2m_base = fn->opts.m2m_base;
 	ch->stall_cycles = rte_get_timer_hz() * fn->opts.stall_us / 1000000;
 	ch->fail_cycles = rte_get_timer_hz() * fn->opts.stall_fail_ms / 1000;
+	/* what chan_info reports before the first start */
+	ch->cpl = dw_edma_chan_cpl_mode(ch);
 	/* the doorbell write of the fast path, resolved once */
 	if (fn->backend == DW_BACKEND_HDMA) {
 		ch->db_reg = ch->regs + DW_HDMA_DOORBELL;

@@ -43,6 +43,69 @@
 	} \
 } while (0)
 
+/*
+ * Teardown that runs whatever a case's outcome. A case registers what it set
+ * up under a name (ep_test_defer) and cancels the registration when it tears
+ * it down itself (ep_test_undefer); after each case the runner tears down
+ * what is still registered, newest first. A failed assertion returns at
+ * once, so without this a failing case left its devices, model threads and
+ * DMA running into the next case. The name is copied: the case's stack is
+ * gone by then.
+ */
+#define EP_TEST_MAX_DEFER 16
+
+struct ep_test_deferred {
+	void (*fn)(const char *name);
+	char name[64];
+};
+
+static struct ep_test_deferred ep_test_defers[EP_TEST_MAX_DEFER];
+static unsigned int ep_test_ndefers;
+
+static inline void
+ep_test_defer(void (*fn)(const char *name), const char *name)
+{
+	struct ep_test_deferred *d;
+
+	if (ep_test_ndefers == EP_TEST_MAX_DEFER) {
+		printf("  (more than %u teardowns registered: %s is not)\n",
+			EP_TEST_MAX_DEFER, name);
+		return;
+	}
+	d = &ep_test_defers[ep_test_ndefers++];
+	d->fn = fn;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+}
+
+static inline void
+ep_test_undefer(const char *name)
+{
+	unsigned int i;
+
+	for (i = ep_test_ndefers; i-- > 0; ) {
+		if (strcmp(ep_test_defers[i].name, name) != 0)
+			continue;
+		memmove(&ep_test_defers[i], &ep_test_defers[i + 1],
+			(ep_test_ndefers - i - 1) * sizeof(ep_test_defers[0]));
+		ep_test_ndefers--;
+		return;
+	}
+}
+
+/* Tear down what the last case left registered; returns how many. */
+static inline unsigned int
+ep_test_run_deferred(void)
+{
+	unsigned int n = ep_test_ndefers;
+
+	while (ep_test_ndefers > 0) {
+		struct ep_test_deferred d = ep_test_defers[--ep_test_ndefers];
+
+		d.fn(d.name);
+	}
+	return n;
+}
+
 struct ep_test_case {
 	const char *name;
 	int (*fn)(void);  /* 0 pass, EP_TEST_SKIPPED skip, anything else fail */
@@ -68,6 +131,10 @@ ep_test_run(const char *suite, const struct ep_test_case *cases,
 			continue;
 		fflush(stdout);
 		rc = cases[i].fn();
+		if (ep_test_run_deferred() != 0 && rc == 0) {
+			printf("  the case left set-up behind (torn down now)\n");
+			rc = -1;
+		}
 		printf("%s %s%s/%s\n", rc == 0 ? "PASS" :
 			rc == EP_TEST_SKIPPED ? "SKIP" : "FAIL",
 			suite, sfx, cases[i].name);

@@ -52,6 +52,13 @@ t_expired(uint64_t deadline)
 	return rte_get_timer_cycles() > deadline;
 }
 
+/* Deferred teardown of a simulated device a failed case left behind. */
+static inline void
+t_sim_teardown(const char *name)
+{
+	rte_vdev_uninit(name);
+}
+
 /* Create dma_dw_edma_sim<N> with args; 0 or the rte_vdev_init() error. */
 static inline int
 t_sim_open(struct t_sim *s, const char *args)
@@ -79,6 +86,7 @@ t_sim_open(struct t_sim *s, const char *args)
 		rte_vdev_uninit(s->name);
 		return -ENOENT;
 	}
+	ep_test_defer(t_sim_teardown, s->name);
 	return 0;
 }
 
@@ -101,6 +109,7 @@ t_sim_close(struct t_sim *s)
 {
 	uint64_t v = s->m != NULL ? t_violations(s->m) : 0;
 
+	ep_test_undefer(s->name);
 	rte_vdev_uninit(s->name);
 	s->m = NULL;
 	EP_TEST_ASSERT_EQ(v, 0, "ownership violations on %s", s->name);

@@ -187,6 +187,13 @@ set_host_req(struct t *t)
 }
 
 /* Create an instance, do the handshake, parse the metadata. */
+/* Deferred teardown of a model a failed case left behind. */
+static void
+model_teardown(const char *name)
+{
+	ep_model_destroy(ep_model_find(name));
+}
+
 static int
 setup(struct t *t, const char *args)
 {
@@ -201,6 +208,7 @@ setup(struct t *t, const char *args)
 		printf("  create '%s' failed: %s\n", args, rte_strerror(rte_errno));
 		return -1;
 	}
+	ep_test_defer(model_teardown, name);
 	ep_model_info_get(t->m, &t->info);
 	for (b = 0; b < EP_MODEL_NUM_BARS; b++)
 		ep_model_bar_get(t->m, b, &t->bar[b]);
@@ -222,6 +230,10 @@ setup(struct t *t, const char *args)
 static void
 teardown(struct t *t)
 {
+	struct ep_model_info mi;
+
+	if (t->m != NULL && ep_model_info_get(t->m, &mi) == 0)
+		ep_test_undefer(mi.name);
 	ep_model_destroy(t->m);
 	t->m = NULL;
 }
@@ -1716,6 +1728,7 @@ setup_raw(struct t *t, const char *args)
 	t->m = ep_model_create(name, args);
 	if (t->m == NULL)
 		return -1;
+	ep_test_defer(model_teardown, name);
 	ep_model_info_get(t->m, &t->info);
 	for (b = 0; b < EP_MODEL_NUM_BARS; b++)
 		ep_model_bar_get(t->m, b, &t->bar[b]);

@@ -15,12 +15,6 @@ static const char *const layouts[] = { "edma-unroll", "hdma-compat", "hdma-nativ
 #define NB_LAYOUTS RTE_DIM(layouts)
 
 /* Where a job's endpoint side lives: inside the model's endpoint memory. */
-static uint64_t
-ep_addr(const struct t_sim *s, uint64_t off)
-{
-	return s->mi.ep_mem_addr + off;
-}
-
 /*
  * Run nb jobs of len bytes in bursts of 'burst' on dev; check ids, statuses
  * and the data byte for byte. *id is the id the next job must get.
@@ -430,17 +424,10 @@ t_completed_api(void)
 static int
 t_sg(const char *layout)
 {
-	static const uint32_t sl[] = { 100, 1, 4000, 27 };
-	static const uint32_t dl[] = { 50, 3000, 1078 };
-	struct rte_dma_sge sg[RTE_DIM(sl)], dg[RTE_DIM(dl)];
-	struct rte_pmd_dw_edma_chan_info ci;
-	struct ep_model_stats ms0, ms1;
-	enum rte_dma_status_code st;
 	uint8_t *h = t_host_alloc(16384);
 	uint8_t *ep;
 	struct t_sim s;
-	uint64_t off;
-	unsigned int i, c;
+	unsigned int c;
 	char a[256];
 
 	EP_TEST_ASSERT_EQ(t_sim_open(&s, sim_args(a, sizeof(a), layout, "")), 0, "probe");
@@ -449,54 +436,11 @@ t_sg(const char *layout)
 	for (c = 0; c < 2; c++) {
 		int16_t d = t_dev(&s, c == 0 ? "rd0" : "wr0");
 		bool rd = c == 0;
-		uint8_t *src = rd ? h : ep, *dst = rd ? ep : h;
 
 		EP_TEST_ASSERT_EQ(t_chan_setup(d, rd ? RTE_DMA_DIR_MEM_TO_DEV :
 			RTE_DMA_DIR_DEV_TO_MEM, 32), 0, "setup");
-		t_fill(src, 4128 * 2, 77 + c);
-		memset(dst, 0, 4128 * 2);
-		/* sources scattered, destinations scattered with gaps */
-		for (i = 0, off = 0; i < RTE_DIM(sl); off += sl[i] + 8, i++) {
-			sg[i].addr = rd ? t_iova(h + off) : ep_addr(&s, off);
-			sg[i].length = sl[i];
-		}
-		for (i = 0, off = 5000; i < RTE_DIM(dl); off += dl[i] + 16, i++) {
-			dg[i].addr = rd ? ep_addr(&s, off) : t_iova(h + off);
-			dg[i].length = dl[i];
-		}
-		ep_model_stats_get(s.m, &ms0);
-		EP_TEST_ASSERT_EQ(rte_dma_copy_sg(d, 0, sg, dg, RTE_DIM(sl), RTE_DIM(dl),
-			RTE_DMA_OP_FLAG_SUBMIT), 0, "copy_sg");
-		EP_TEST_ASSERT_EQ(t_collect(d, 1, &st, NULL), 1, "done");
-		EP_TEST_ASSERT_EQ(st, RTE_DMA_STATUS_SUCCESSFUL, "status");
-		ep_model_stats_get(s.m, &ms1);
-		/*
-		 * boundaries {50,100,101,3050,4101,4128}: six elements, and the
-		 * batch's write-back element
-		 */
-		EP_TEST_ASSERT_EQ(rte_pmd_dw_edma_chan_info_get(d, &ci), 0, "chan info");
-		EP_TEST_ASSERT_EQ(ms1.elements - ms0.elements,
-			6 + (ci.completion == RTE_PMD_DW_EDMA_CPL_WRITE_BACK),
-			"one element per overlap");
-		{
-			/* gather the source and scatter-compare the destination */
-			uint8_t *flat_s = malloc(4128), *flat_d = malloc(4128);
-			size_t p = 0;
-
-			for (i = 0, off = 0; i < RTE_DIM(sl); off += sl[i] + 8, i++) {
-				memcpy(flat_s + p, src + off, sl[i]);
-				p += sl[i];
-			}
-			for (i = 0, off = 5000, p = 0; i < RTE_DIM(dl); off += dl[i] + 16, i++) {
-				memcpy(flat_d + p, dst + off, dl[i]);
-				p += dl[i];
-			}
-			i = memcmp(flat_s, flat_d, 4128);
-			free(flat_s);
-			free(flat_d);
-			EP_TEST_ASSERT_EQ(i, 0, "sg data");
-			EP_TEST_ASSERT_EQ(dst[5000 + 50], 0, "gap untouched");
-		}
+		EP_TEST_ASSERT_EQ(t_sg_scatter(&s, d, rd, h, ep, 77 + c), 0, "%s",
+			rd ? "rd0" : "wr0");
 		EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
 	}
 	rte_free(h);

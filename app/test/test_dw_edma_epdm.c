@@ -26,12 +26,6 @@
 
 #define OUTB		",outbound=0x1000000000000"
 
-static uint64_t
-ep_addr(const struct t_sim *s, uint64_t off)
-{
-	return s->mi.ep_mem_addr + off;
-}
-
 /*
  * Run nb jobs of len bytes in bursts on dev (a read channel, or MEM_TO_MEM
  * with m2m); check ids, statuses and the data byte for byte.
@@ -205,16 +199,8 @@ t_epdm_data(void)
 static int
 t_epdm_sg(void)
 {
-	static const uint32_t sl[] = { 100, 1, 4000, 27 };
-	static const uint32_t dl[] = { 50, 3000, 1078 };
-	struct rte_dma_sge sg[RTE_DIM(sl)], dg[RTE_DIM(dl)];
-	uint8_t *h = t_host_alloc(16384), *ep, *fs, *fd;
-	struct ep_model_stats ms0, ms1;
-	enum rte_dma_status_code st;
+	uint8_t *h = t_host_alloc(16384), *ep;
 	struct t_sim s;
-	uint64_t off;
-	size_t p;
-	unsigned int i;
 	int16_t d;
 
 	EP_TEST_ASSERT_EQ(t_sim_open(&s, "export=epdm,rd=1" OUTB), 0, "probe");
@@ -222,40 +208,7 @@ t_epdm_sg(void)
 	ep = ep_model_ep_ptr(s.m, ep_addr(&s, 0), 16384);
 	EP_TEST_ASSERT(h != NULL && ep != NULL, "buffers");
 	EP_TEST_ASSERT_EQ(t_chan_setup(d, RTE_DMA_DIR_MEM_TO_DEV, 32), 0, "setup");
-	t_fill(h, 8256, 77);
-	memset(ep, 0, 16384);
-	for (i = 0, off = 0; i < RTE_DIM(sl); off += sl[i] + 8, i++) {
-		sg[i].addr = t_iova(h + off);
-		sg[i].length = sl[i];
-	}
-	for (i = 0, off = 5000; i < RTE_DIM(dl); off += dl[i] + 16, i++) {
-		dg[i].addr = ep_addr(&s, off);
-		dg[i].length = dl[i];
-	}
-	ep_model_stats_get(s.m, &ms0);
-	EP_TEST_ASSERT_EQ(rte_dma_copy_sg(d, 0, sg, dg, RTE_DIM(sl), RTE_DIM(dl),
-		RTE_DMA_OP_FLAG_SUBMIT), 0, "copy_sg");
-	EP_TEST_ASSERT_EQ(t_collect(d, 1, &st, NULL), 1, "done");
-	EP_TEST_ASSERT_EQ(st, RTE_DMA_STATUS_SUCCESSFUL, "status");
-	ep_model_stats_get(s.m, &ms1);
-	/* boundaries {50,100,101,3050,4101,4128}: six elements, and the write-back */
-	EP_TEST_ASSERT_EQ(ms1.elements - ms0.elements, 6 + 1, "one element per overlap");
-	fs = malloc(4128);
-	fd = malloc(4128);
-	EP_TEST_ASSERT(fs != NULL && fd != NULL, "malloc");
-	for (i = 0, off = 0, p = 0; i < RTE_DIM(sl); off += sl[i] + 8, i++) {
-		memcpy(fs + p, h + off, sl[i]);
-		p += sl[i];
-	}
-	for (i = 0, off = 5000, p = 0; i < RTE_DIM(dl); off += dl[i] + 16, i++) {
-		memcpy(fd + p, ep + off, dl[i]);
-		p += dl[i];
-	}
-	i = memcmp(fs, fd, 4128);
-	free(fs);
-	free(fd);
-	EP_TEST_ASSERT_EQ(i, 0, "sg data");
-	EP_TEST_ASSERT_EQ(ep[5000 + 50], 0, "gap untouched");
+	EP_TEST_ASSERT_EQ(t_sg_scatter(&s, d, true, h, ep, 77), 0, "rd0");
 	EP_TEST_ASSERT_EQ(rte_dma_stop(d), 0, "stop");
 	rte_free(h);
 	return t_sim_close(&s);
@@ -597,21 +550,6 @@ t_epdm_both(void)
 static uint8_t good_hdr[HDR];
 static uint64_t hbar_len[EP_MODEL_NUM_BARS];
 static struct ep_model_info hmi;
-
-static uint32_t
-get32(const uint8_t *b, uint32_t off)
-{
-	uint32_t v;
-
-	memcpy(&v, b + off, 4);
-	return v;
-}
-
-static void
-put32(uint8_t *b, uint32_t off, uint32_t v)
-{
-	memcpy(b + off, &v, 4);
-}
 
 /* Learn the valid header and the BAR sizes from a model made for that. */
 static int

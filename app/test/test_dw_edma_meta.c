@@ -26,21 +26,6 @@ static uint8_t good_blob[BLOB_MAX];
 static uint32_t good_len;
 static uint64_t bar_len[EP_MODEL_NUM_BARS];
 
-static uint32_t
-get32(const uint8_t *b, uint32_t off)
-{
-	uint32_t v;
-
-	memcpy(&v, b + off, 4);
-	return v;
-}
-
-static void
-put32(uint8_t *b, uint32_t off, uint32_t v)
-{
-	memcpy(b + off, &v, 4);
-}
-
 static void
 set_field(uint8_t *b, uint32_t off, uint32_t mask, unsigned int shift, uint32_t v)
 {

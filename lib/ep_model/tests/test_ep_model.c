@@ -34,10 +34,157 @@
 #define RIE (1u << 4)
 #define CTL1_CCS (1u << 8)
 #define CTL1_LLE (1u << 9)
+#define CTL1_CS_SHIFT 5		/* ch_control1 bits 6:5 CS, read-only */
 #define CTL1_FUNC(f) ((uint32_t)(f) << 12)
 #define SLOT 24
 #define R_BIT (1u << 31)
 #define H_BIT (1u << 30)
+
+/* Metadata blob header (hardware reference A.2), offsets from its first byte. */
+#define META_MAGIC 0x00
+#define META_HDR 0x04			/* REVISION, LENGTH */
+#define META_CTRL 0x08			/* A.3: REG_BAR, counts, ES, H, R */
+#define META_REG_OFF_LO 0x0c
+#define META_REG_OFF_HI 0x10
+#define META_LAYOUT 0x14		/* A.4: LAYOUT_ID, LAYOUT_DATA */
+#define META_REG_SIZE 0x18
+#define META_HDR_LEN 0x1c		/* the write table starts here */
+#define META_MAGIC_VALUE 0x4d444550	/* "PEDM" */
+#define META_CH_ENTRY_SIZE 0x2c
+/* Channel-table entry (A.5), offsets inside one entry. */
+#define META_CH_CTRL 0x00
+#define META_DESC_OFF_LO 0x04
+#define META_DESC_OFF_HI 0x08
+#define META_DESC_SIZE 0x0c
+#define META_DESC_ADDR_LO 0x10
+#define META_DESC_ADDR_HI 0x14
+
+/* eDMA v0 unroll: global and per-direction registers (hardware reference C.1). */
+#define EDMA_CTRL_DATA_ARB_PRIOR 0x000
+#define EDMA_CTRL 0x008
+#define EDMA_CTRL_RD_CH_SHIFT 16	/* ctrl: bits 3:0 WR count, bits 19:16 RD count */
+#define EDMA_WR_ENGINE_EN 0x00c
+#define EDMA_WR_DOORBELL 0x010
+#define EDMA_RD_ENGINE_EN 0x02c
+#define EDMA_RD_DOORBELL 0x030
+#define EDMA_WR_INT_STATUS 0x04c
+#define EDMA_WR_INT_MASK 0x054
+#define EDMA_WR_INT_CLEAR 0x058
+#define EDMA_WR_ERR_STATUS 0x05c
+#define EDMA_RD_INT_STATUS 0x0a0
+#define EDMA_RD_INT_MASK 0x0a8
+#define EDMA_RD_INT_CLEAR 0x0ac
+#define EDMA_RD_ERR_STATUS_LO 0x0b4
+#define EDMA_RD_ERR_STATUS_HI 0x0b8
+#define EDMA_RD_DONE_IMWR_LO 0x0cc
+#define EDMA_RD_DONE_IMWR_HI 0x0d0
+#define EDMA_RD_CH01_IMWR_DATA 0x0dc
+#define EDMA_DOORBELL_STOP (1u << 31)	/* [3P] */
+/* int_status, int_mask and int_clear: bits 7:0 DONE[ch], bits 23:16 ABORT[ch] */
+#define EDMA_INT_DONE(ch) (1u << (ch))
+#define EDMA_INT_ABORT(ch) (1u << (16 + (ch)))
+/* wr_err_status, rd_err_status lo: bits 23:16 linked-list fetch error [3P] */
+#define EDMA_ERR_LL_FETCH(ch) (1u << (16 + (ch)))
+/* rd_err_status hi: bits 15:8 completer abort [3P] */
+#define EDMA_ERR_HI_CPL_ABORT(ch) (1u << (8 + (ch)))
+/* Unrolled channel-context area (C.2); HDMA compat has chN_pwr_en. */
+#define EDMA_CH_BASE 0x200		/* WR channel n at 0x200 + n x 0x200 */
+#define EDMA_CH_STRIDE 0x200
+#define EDMA_CH_RD_OFF 0x100		/* RD channel n at 0x300 + n x 0x200 */
+#define EDMA_WR_CH_PWR_EN(n) (0x128 + 4 * (n))
+#define EDMA_RD_CH_PWR_EN(n) (0x168 + 4 * (n))
+/* Per-channel registers (C.3), offsets inside one channel block. */
+#define EDMA_CH_CONTROL1 0x00
+#define EDMA_CH_CONTROL2 0x04
+#define EDMA_CH_TRANSFER_SIZE 0x08
+#define EDMA_CH_SAR_LO 0x0c
+#define EDMA_CH_SAR_HI 0x10
+#define EDMA_CH_DAR_LO 0x14
+#define EDMA_CH_DAR_HI 0x18
+#define EDMA_CH_LLP_LO 0x1c
+#define EDMA_CH_LLP_HI 0x20
+#define EDMA_CH_RESERVED 0x24		/* first offset past llp hi: no register */
+
+/* HDMA native: per-channel blocks only (hardware reference D.1). */
+#define HDMA_CH_STRIDE 0x200		/* WR channel n at n x 0x200 */
+#define HDMA_CH_RD_OFF 0x100		/* RD channel n at n x 0x200 + 0x100 */
+#define HDMA_CH_EN 0x00
+#define HDMA_CH_DOORBELL 0x04
+#define HDMA_CH_PREFETCH 0x08
+#define HDMA_CH_HANDSHAKE 0x0c
+#define HDMA_CH_LLP_LO 0x10
+#define HDMA_CH_LLP_HI 0x14
+#define HDMA_CH_CYCLE_SYNC 0x18
+#define HDMA_CH_TRANSFER_SIZE 0x1c
+#define HDMA_CH_SAR_LO 0x20
+#define HDMA_CH_SAR_HI 0x24
+#define HDMA_CH_DAR_LO 0x28
+#define HDMA_CH_DAR_HI 0x2c
+#define HDMA_CH_WATERMARK_EN 0x30
+#define HDMA_CH_CONTROL1 0x34
+#define HDMA_CH_FUNC_NUM 0x38
+#define HDMA_CH_QOS 0x3c
+#define HDMA_CH_RESERVED 0x40		/* between qos and ch_stat: no register */
+#define HDMA_CH_STAT 0x80
+#define HDMA_CH_INT_STAT 0x84
+#define HDMA_CH_INT_SETUP 0x88
+#define HDMA_CH_INT_CLEAR 0x8c
+#define HDMA_CH_MSI_STOP_LO 0x90
+#define HDMA_CH_MSI_STOP_HI 0x94
+#define HDMA_CH_MSI_WATERMARK_LO 0x98
+#define HDMA_CH_MSI_WATERMARK_HI 0x9c
+#define HDMA_CH_MSI_ABORT_LO 0xa0
+#define HDMA_CH_MSI_ABORT_HI 0xa4
+#define HDMA_CH_MSI_MSGDATA 0xa8
+#define HDMA_DOORBELL_START (1u << 0)
+#define HDMA_DOORBELL_STOP (1u << 1)	/* [3P] */
+#define HDMA_CYCLE_BIT (1u << 0)	/* cycle_sync CONSUMER_CYCLE_BIT */
+#define HDMA_CYCLE_STAT (1u << 1)	/* cycle_sync CONSUMER_CYCLE_STAT */
+#define HDMA_CONTROL1_LINKLIST_EN (1u << 0)
+/* int_stat and int_clear bits */
+#define HDMA_INT_STOP (1u << 0)
+#define HDMA_INT_WATERMARK (1u << 1)
+#define HDMA_INT_ABORT (1u << 2)
+/* int_setup bits */
+#define HDMA_INT_SETUP_STOP_MASK (1u << 0)
+#define HDMA_INT_SETUP_WATERMARK_MASK (1u << 1)
+#define HDMA_INT_SETUP_ABORT_MASK (1u << 2)
+#define HDMA_INT_SETUP_RSIE (1u << 3)
+#define HDMA_INT_SETUP_LSIE (1u << 4)
+#define HDMA_INT_SETUP_RAIE (1u << 5)
+#define HDMA_INT_SETUP_LAIE (1u << 6)
+#define HDMA_INT_SETUP_MASKS (HDMA_INT_SETUP_STOP_MASK | HDMA_INT_SETUP_WATERMARK_MASK | \
+	HDMA_INT_SETUP_ABORT_MASK)
+
+/* EPDM v1 slice header (hardware reference F.2), offsets from the slice start. */
+#define EPDM_MAGIC	0x4d445045u
+#define EPDM_VER_WORD	(1u | (0xe0u << 16))	/* version 1, hdr_size 0xe0 */
+#define EPDM_HDR_MAGIC 0x00
+#define EPDM_HDR_VERSION 0x04		/* version (16 bits), hdr_size (16 bits) */
+#define EPDM_HDR_TOTAL_SIZE 0x08
+#define EPDM_HDR_CTRL_BAR 0x0c
+#define EPDM_HDR_CTRL_OFFSET 0x10
+#define EPDM_HDR_CTRL_SIZE 0x14
+#define EPDM_HDR_IRQ_COUNT 0x18
+#define EPDM_HDR_NUM_CHANS 0x1c
+#define EPDM_HDR_CHANS 0x20		/* chans[i] at 0x20 + 24 x i */
+#define EPDM_HDR_SIZE 0xe0
+#define EPDM_CH_ENTRY_SIZE 24
+#define EPDM_CH_DESC_BAR 0x00
+#define EPDM_CH_DESC_OFFSET 0x04
+#define EPDM_CH_DESC_SIZE 0x08
+#define EPDM_CH_PADDING 0x0c
+#define EPDM_CH_DESC_PHYS_ADDR_LO 0x10
+#define EPDM_CH_DESC_PHYS_ADDR_HI 0x14
+/* vNTB control region (F.3), 32-bit words from its start. */
+#define NTB_CTRL_COMMAND 0x00
+#define NTB_CTRL_LINK_STATUS 0x0a	/* 16-bit: upper half of the word at 0x08 */
+#define NTB_CTRL_VERSION 0x0c
+#define NTB_CTRL_DMA_ABI 0x154
+#define NTB_CTRL_DMA_BAR 0x158
+#define NTB_CTRL_DMA_OFFSET 0x15c
+#define NTB_CTRL_DMA_SIZE 0x160
+#define NTB_CTRL_DMA_NUM_CHANS 0x164
 
 static const char *filter;
 static unsigned int name_seq;
@@ -95,29 +242,31 @@ native(const struct t *t)
 static uint32_t
 chb(const struct t *t, int dir, unsigned int ch)
 {
-	return native(t) ? ch * 0x200 + dir * 0x100 : 0x200 + ch * 0x200 + dir * 0x100;
+	if (native(t))
+		return ch * HDMA_CH_STRIDE + dir * HDMA_CH_RD_OFF;
+	return EDMA_CH_BASE + ch * EDMA_CH_STRIDE + dir * EDMA_CH_RD_OFF;
 }
 
 static uint32_t
 llp_lo(struct t *t, int dir, unsigned int ch)
 {
-	return r32(t, chb(t, dir, ch) + (native(t) ? 0x10 : 0x1c));
+	return r32(t, chb(t, dir, ch) + (native(t) ? HDMA_CH_LLP_LO : EDMA_CH_LLP_LO));
 }
 
 static uint32_t
 cs(struct t *t, int dir, unsigned int ch)
 {
 	if (native(t))
-		return r32(t, chb(t, dir, ch) + 0x80) & 3;
-	return (r32(t, chb(t, dir, ch)) >> 5) & 3;
+		return r32(t, chb(t, dir, ch) + HDMA_CH_STAT) & 3;
+	return (r32(t, chb(t, dir, ch) + EDMA_CH_CONTROL1) >> CTL1_CS_SHIFT) & 3;
 }
 
 static uint32_t
 int_status(struct t *t, int dir, unsigned int ch)
 {
 	if (native(t))
-		return r32(t, chb(t, dir, ch) + 0x84);
-	return r32(t, dir == WR ? 0x04c : 0x0a0);
+		return r32(t, chb(t, dir, ch) + HDMA_CH_INT_STAT);
+	return r32(t, dir == WR ? EDMA_WR_INT_STATUS : EDMA_RD_INT_STATUS);
 }
 
 static int
@@ -150,32 +299,34 @@ static int
 parse_meta(struct t *t)
 {
 	volatile uint8_t *b = (volatile uint8_t *)t->meta;
-	uint32_t ctrl = le32(b + 8), es, i, dir, n;
+	uint32_t ctrl = le32(b + META_CTRL), es, i, dir, n;
 
 	t->reg_bar = ctrl & 7;
 	t->wr = (ctrl >> 3) & 0xff;
 	t->rd = (ctrl >> 11) & 0xff;
 	es = (ctrl >> 19) & 0xff;
-	t->reg_off = le32(b + 0x0c) | ((uint64_t)le32(b + 0x10) << 32);
-	t->layout = (le32(b + 0x14) >> 8) & 0xff;
-	t->reg_size = le32(b + 0x18);
+	t->reg_off = le32(b + META_REG_OFF_LO) | ((uint64_t)le32(b + META_REG_OFF_HI) << 32);
+	t->layout = (le32(b + META_LAYOUT) >> 8) & 0xff;
+	t->reg_size = le32(b + META_REG_SIZE);
 	if (t->bar[t->reg_bar].len < t->reg_off + t->reg_size)
 		return -1;
 	t->regs = (volatile uint8_t *)t->bar[t->reg_bar].addr + t->reg_off;
 	for (i = 0; i < t->wr + t->rd; i++) {
-		volatile uint8_t *e = b + 0x1c + i * es;
-		uint32_t cc = le32(e), db = (cc >> 8) & 7;
-		uint64_t off = le32(e + 4) | ((uint64_t)le32(e + 8) << 32);
+		volatile uint8_t *e = b + META_HDR_LEN + i * es;
+		uint32_t cc = le32(e + META_CH_CTRL), db = (cc >> 8) & 7;
+		uint64_t off = le32(e + META_DESC_OFF_LO) |
+			((uint64_t)le32(e + META_DESC_OFF_HI) << 32);
 		struct tdesc *d;
 
 		dir = i < t->wr ? WR : RD;
 		n = i < t->wr ? i : i - t->wr;
-		if ((cc & 0xff) != n || off + le32(e + 0xc) > t->bar[db].len)
+		if ((cc & 0xff) != n || off + le32(e + META_DESC_SIZE) > t->bar[db].len)
 			return -1;
 		d = &t->desc[dir][n];
 		d->host = (uint8_t *)t->bar[db].addr + off;
-		d->size = le32(e + 0xc);
-		d->addr = le32(e + 0x10) | ((uint64_t)le32(e + 0x14) << 32);
+		d->size = le32(e + META_DESC_SIZE);
+		d->addr = le32(e + META_DESC_ADDR_LO) |
+			((uint64_t)le32(e + META_DESC_ADDR_HI) << 32);
 	}
 	return 0;
 }
@@ -183,7 +334,7 @@ parse_meta(struct t *t)
 static void
 set_host_req(struct t *t)
 {
-	st32(&t->meta[2], le32(&t->meta[2]) | H_BIT);
+	st32(&t->meta[META_CTRL / 4], le32(&t->meta[META_CTRL / 4]) | H_BIT);
 }
 
 /* Create an instance, do the handshake, parse the metadata. */
@@ -214,13 +365,13 @@ setup(struct t *t, const char *args)
 		ep_model_bar_get(t->m, b, &t->bar[b]);
 	t->meta = t->bar[t->info.metadata_bar].addr;
 	set_host_req(t);
-	for (i = 0; i < 2000 && !(le32(&t->meta[2]) & R_BIT); i++) {
+	for (i = 0; i < 2000 && !(le32(&t->meta[META_CTRL / 4]) & R_BIT); i++) {
 		if (t->info.threaded)
 			usleep(1000);	/* waiting for the model's own poll period */
 		else
 			ep_model_advance_us(t->m, 1000);
 	}
-	if (!(le32(&t->meta[2]) & R_BIT)) {
+	if (!(le32(&t->meta[META_CTRL / 4]) & R_BIT)) {
 		printf("  READY never came\n");
 		return -1;
 	}
@@ -273,9 +424,9 @@ static void
 ring(struct t *t, int dir, unsigned int ch)
 {
 	if (native(t))
-		w32(t, chb(t, dir, ch) + 0x04, 1);
+		w32(t, chb(t, dir, ch) + HDMA_CH_DOORBELL, HDMA_DOORBELL_START);
 	else
-		w32(t, dir == WR ? 0x010 : 0x030, ch);
+		w32(t, dir == WR ? EDMA_WR_DOORBELL : EDMA_RD_DOORBELL, ch);
 }
 
 /* Program a channel as a Linux-like host does and ring it. */
@@ -286,22 +437,24 @@ start_ch(struct t *t, int dir, unsigned int ch, bool ccs, uint64_t llp,
 	uint32_t b = chb(t, dir, ch);
 
 	if (native(t)) {
-		w32(t, b + 0x00, 1);			/* ch_en */
-		w32(t, b + 0x88, 0x7 | (1 << 4) | (1 << 6)); /* masks, LSIE, LAIE */
-		w32(t, b + 0x34, 1);			/* LINKLIST_EN */
-		w32(t, b + 0x38, func);
-		w32(t, b + 0x10, (uint32_t)llp);
-		w32(t, b + 0x14, (uint32_t)(llp >> 32));
-		w32(t, b + 0x18, ccs ? 3 : 2);		/* cycle_sync */
+		w32(t, b + HDMA_CH_EN, 1);
+		w32(t, b + HDMA_CH_INT_SETUP, HDMA_INT_SETUP_MASKS | HDMA_INT_SETUP_LSIE |
+			HDMA_INT_SETUP_LAIE);
+		w32(t, b + HDMA_CH_CONTROL1, HDMA_CONTROL1_LINKLIST_EN);
+		w32(t, b + HDMA_CH_FUNC_NUM, func);
+		w32(t, b + HDMA_CH_LLP_LO, (uint32_t)llp);
+		w32(t, b + HDMA_CH_LLP_HI, (uint32_t)(llp >> 32));
+		w32(t, b + HDMA_CH_CYCLE_SYNC, HDMA_CYCLE_STAT | (ccs ? HDMA_CYCLE_BIT : 0));
 	} else {
-		w32(t, dir == WR ? 0x00c : 0x02c, 1);	/* engine_en */
+		uint32_t mask = dir == WR ? EDMA_WR_INT_MASK : EDMA_RD_INT_MASK;
+
+		w32(t, dir == WR ? EDMA_WR_ENGINE_EN : EDMA_RD_ENGINE_EN, 1);
 		if (t->layout == 5)
-			w32(t, (dir == WR ? 0x128 : 0x168) + 4 * ch, 1);
-		w32(t, dir == WR ? 0x054 : 0x0a8, r32(t, dir == WR ? 0x054 : 0x0a8) |
-			(1u << ch) | (1u << (16 + ch)));
-		w32(t, b + 0x00, (ccs ? CTL1_CCS : 0) | CTL1_LLE | CTL1_FUNC(func));
-		w32(t, b + 0x1c, (uint32_t)llp);
-		w32(t, b + 0x20, (uint32_t)(llp >> 32));
+			w32(t, dir == WR ? EDMA_WR_CH_PWR_EN(ch) : EDMA_RD_CH_PWR_EN(ch), 1);
+		w32(t, mask, r32(t, mask) | EDMA_INT_DONE(ch) | EDMA_INT_ABORT(ch));
+		w32(t, b + EDMA_CH_CONTROL1, (ccs ? CTL1_CCS : 0) | CTL1_LLE | CTL1_FUNC(func));
+		w32(t, b + EDMA_CH_LLP_LO, (uint32_t)llp);
+		w32(t, b + EDMA_CH_LLP_HI, (uint32_t)(llp >> 32));
 	}
 	(void)le32(t->desc[dir][ch].host);	/* flush read, as hardware reference C.7 */
 	ring(t, dir, ch);
@@ -394,18 +547,18 @@ check_meta(const char *args, uint32_t want_layout, unsigned int wr, unsigned int
 
 	EP_TEST_ASSERT_EQ(setup(&t, args), 0, "setup %s", args);
 	b = (volatile uint8_t *)t.meta;
-	hdr = le32(b + 4);
-	ctrl = le32(b + 8);
+	hdr = le32(b + META_HDR);
+	ctrl = le32(b + META_CTRL);
 	len = hdr >> 16;
-	EP_TEST_ASSERT_EQ(le32(b), 0x4d444550, "magic");
+	EP_TEST_ASSERT_EQ(le32(b + META_MAGIC), META_MAGIC_VALUE, "magic");
 	EP_TEST_ASSERT_EQ(hdr & 0xff, 1, "revision");
-	EP_TEST_ASSERT_EQ(len, 0x1c + (wr + rd) * 0x2c, "length");
+	EP_TEST_ASSERT_EQ(len, META_HDR_LEN + (wr + rd) * META_CH_ENTRY_SIZE, "length");
 	EP_TEST_ASSERT_EQ((ctrl >> 3) & 0xff, wr, "WR count");
 	EP_TEST_ASSERT_EQ((ctrl >> 11) & 0xff, rd, "RD count");
-	EP_TEST_ASSERT_EQ((ctrl >> 19) & 0xff, 0x2c, "entry size");
+	EP_TEST_ASSERT_EQ((ctrl >> 19) & 0xff, META_CH_ENTRY_SIZE, "entry size");
 	EP_TEST_ASSERT_EQ(ctrl & (H_BIT | R_BIT), H_BIT | R_BIT, "H and R");
-	EP_TEST_ASSERT_EQ(le32(b + 0x14) & 0xff, 1, "layout id");
-	EP_TEST_ASSERT_EQ((le32(b + 0x14) >> 8) & 0xff, want_layout, "layout data");
+	EP_TEST_ASSERT_EQ(le32(b + META_LAYOUT) & 0xff, 1, "layout id");
+	EP_TEST_ASSERT_EQ((le32(b + META_LAYOUT) >> 8) & 0xff, want_layout, "layout data");
 	EP_TEST_ASSERT_EQ(t.reg_size, want_reg_size, "reg size");
 	EP_TEST_ASSERT_EQ(t.info.wr_hw, hw_wr, "hw_wr");
 	EP_TEST_ASSERT_EQ(t.info.rd_hw, hw_rd, "hw_rd");
@@ -413,11 +566,12 @@ check_meta(const char *args, uint32_t want_layout, unsigned int wr, unsigned int
 		EP_TEST_ASSERT((t.bar[i].len & (t.bar[i].len - 1)) == 0 &&
 			(t.bar[i].len == 0 || t.bar[i].len >= 4096), "BAR%u size", i);
 	for (i = 0; i < wr + rd; i++) {
-		volatile uint8_t *e = b + 0x1c + i * 0x2c;
+		volatile uint8_t *e = b + META_HDR_LEN + i * META_CH_ENTRY_SIZE;
 
-		EP_TEST_ASSERT_EQ(le32(e) & 0xff, i < wr ? i : i - wr, "HW_CH of entry %u", i);
-		EP_TEST_ASSERT_EQ((le32(e) >> 16) & 1, 0, "AUX_VALID");
-		EP_TEST_ASSERT(le32(e + 0xc) == 4096, "desc size");
+		EP_TEST_ASSERT_EQ(le32(e + META_CH_CTRL) & 0xff, i < wr ? i : i - wr,
+			"HW_CH of entry %u", i);
+		EP_TEST_ASSERT_EQ((le32(e + META_CH_CTRL) >> 16) & 1, 0, "AUX_VALID");
+		EP_TEST_ASSERT(le32(e + META_DESC_SIZE) == 4096, "desc size");
 	}
 	/* Windows are consecutive endpoint-local addresses, 4 KiB stride. */
 	stride = 4096;
@@ -429,7 +583,8 @@ check_meta(const char *args, uint32_t want_layout, unsigned int wr, unsigned int
 	tab = (len + 7) & ~7u;
 	EP_TEST_ASSERT_EQ(le32(b + tab + 12), 1, "MSI-X vector 0 masked");
 	if (want_layout != 7 && want_layout != 0)
-		EP_TEST_ASSERT_EQ(r32(&t, 0x008), hw_wr | (hw_rd << 16), "ctrl counts");
+		EP_TEST_ASSERT_EQ(r32(&t, EDMA_CTRL), hw_wr | (hw_rd << EDMA_CTRL_RD_CH_SHIFT),
+			"ctrl counts");
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
 	teardown(&t);
 	return 0;
@@ -472,12 +627,12 @@ test_meta_placement(void)
 	EP_TEST_ASSERT(t.info.metadata_bar == 1 && t.bar[0].len == 0, "meta BAR");
 	EP_TEST_ASSERT_EQ(t.reg_bar, 3, "reg bar");
 	EP_TEST_ASSERT_EQ(t.reg_off, 0x2000, "reg off");
-	e = (volatile uint8_t *)t.meta + 0x1c;
-	EP_TEST_ASSERT_EQ((le32(e) >> 8) & 7, 3, "desc bar");
+	e = (volatile uint8_t *)t.meta + META_HDR_LEN;
+	EP_TEST_ASSERT_EQ((le32(e + META_CH_CTRL) >> 8) & 7, 3, "desc bar");
 	/* Windows follow the register window, 4 KiB aligned. */
-	EP_TEST_ASSERT_EQ(le32(e + 4), 0x4000, "desc off wr0");
-	EP_TEST_ASSERT_EQ(le32(e + 0x2c + 4), 0x5000, "desc off rd0");
-	EP_TEST_ASSERT_EQ(le32(e + 0xc), 0x800, "desc size");
+	EP_TEST_ASSERT_EQ(le32(e + META_DESC_OFF_LO), 0x4000, "desc off wr0");
+	EP_TEST_ASSERT_EQ(le32(e + META_CH_ENTRY_SIZE + META_DESC_OFF_LO), 0x5000, "desc off rd0");
+	EP_TEST_ASSERT_EQ(le32(e + META_DESC_SIZE), 0x800, "desc size");
 	EP_TEST_ASSERT_EQ(t.desc[RD][0].addr, 0x30001000, "desc addr rd0");
 	EP_TEST_ASSERT_EQ(le32((volatile uint8_t *)t.meta + 0x78 + 12), 0, "no MSI-X");
 	EP_TEST_ASSERT(ep_model_ep_ptr(t.m, t.desc[RD][0].addr, 8) ==
@@ -515,27 +670,27 @@ test_handshake(void)
 	meta = bar.addr;
 	/* Using the register window before READY is a violation. */
 	ep_model_bar_get(m, 2, &bar);
-	st32((uint8_t *)bar.addr + 0x1000 + 0x00c, 1);	/* wr_engine_en */
+	st32((uint8_t *)bar.addr + 0x1000 + EDMA_WR_ENGINE_EN, 1);
 	ep_model_poll(m);
 	EP_TEST_ASSERT_EQ(ep_model_violations(m), 1, "write before READY");
 	ep_model_violations_clear(m);
 	/* No HOST_REQ: READY never comes. */
 	ep_model_advance_us(m, 25000);
 	ep_model_poll(m);
-	EP_TEST_ASSERT_EQ(le32(&meta[2]) & (R_BIT | H_BIT), 0, "R before H");
+	EP_TEST_ASSERT_EQ(le32(&meta[META_CTRL / 4]) & (R_BIT | H_BIT), 0, "R before H");
 	/* HOST_REQ at t=25 ms: the model looks again only at t=30 ms. */
-	st32(&meta[2], le32(&meta[2]) | H_BIT);
+	st32(&meta[META_CTRL / 4], le32(&meta[META_CTRL / 4]) | H_BIT);
 	ep_model_poll(m);
 	ep_model_advance_us(m, 4999);
 	ep_model_poll(m);
-	EP_TEST_ASSERT_EQ(le32(&meta[2]) & R_BIT, 0, "R before the poll period");
+	EP_TEST_ASSERT_EQ(le32(&meta[META_CTRL / 4]) & R_BIT, 0, "R before the poll period");
 	ep_model_advance_us(m, 1);
-	EP_TEST_ASSERT_EQ(le32(&meta[2]) & R_BIT, R_BIT, "R at the poll period");
+	EP_TEST_ASSERT_EQ(le32(&meta[META_CTRL / 4]) & R_BIT, R_BIT, "R at the poll period");
 	ep_model_stats_get(m, &st);
 	EP_TEST_ASSERT_EQ(st.violations, 0, "violations");
 	EP_TEST_ASSERT(st.host_writes >= 1, "HOST_REQ write seen");
 	/* Host tries to set read-only CTRL fields: counted. */
-	st32(&meta[2], le32(&meta[2]) ^ (1u << 3));
+	st32(&meta[META_CTRL / 4], le32(&meta[META_CTRL / 4]) ^ (1u << 3));
 	ep_model_poll(m);
 	EP_TEST_ASSERT_EQ(ep_model_violations(m), 1, "CTRL field write");
 	/* Release clears H and R (checked via find: the instance is gone). */
@@ -670,7 +825,7 @@ test_llp_irq_points(void)
 	poll_n(&t, 1);
 	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 3, "stopped");
 	/* RIE alone also reports progress, but latches no DONE. */
-	w32(&t, 0x058, 1);
+	w32(&t, EDMA_WR_INT_CLEAR, EDMA_INT_DONE(0));
 	ll_data(&t, WR, 0, 4, CB | RIE, 64, 0x4000000, (uintptr_t)dst);
 	ll_data(&t, WR, 0, 5, CB, 64, 0x4000000, (uintptr_t)dst);
 	ring(&t, WR, 0);
@@ -700,10 +855,11 @@ test_status_latch_w1c(void)
 		else
 			ring(&t, WR, 0);
 		run(&t);
-		EP_TEST_ASSERT_EQ(r32(&t, 0x054) & 1, 1, "masked");
+		EP_TEST_ASSERT_EQ(r32(&t, EDMA_WR_INT_MASK) & EDMA_INT_DONE(0), EDMA_INT_DONE(0),
+			"masked");
 		EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 1, "DONE latched while masked");
 		/* The same write-1-to-clear value twice is seen twice. */
-		w32(&t, 0x058, 1);
+		w32(&t, EDMA_WR_INT_CLEAR, EDMA_INT_DONE(0));
 		ep_model_poll(t.m);
 		EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 0, "DONE cleared (%u)", k);
 	}
@@ -721,10 +877,10 @@ test_status_latch_w1c(void)
 	run(&t);
 	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 3, "STOP and WATERMARK");
 	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 3, "ch_stat stopped");
-	w32(&t, chb(&t, WR, 0) + 0x8c, 1);
+	w32(&t, chb(&t, WR, 0) + HDMA_CH_INT_CLEAR, HDMA_INT_STOP);
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 2, "STOP cleared");
-	w32(&t, chb(&t, WR, 0) + 0x8c, 2);
+	w32(&t, chb(&t, WR, 0) + HDMA_CH_INT_CLEAR, HDMA_INT_WATERMARK);
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 0, "WATERMARK cleared");
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
@@ -750,15 +906,18 @@ abort_case(const char *args, int dir, uint64_t sar, uint64_t dar, unsigned int f
 	EP_TEST_ASSERT_EQ(llp_lo(&t, dir, 0), (uint32_t)slot_addr(&t, dir, 0, 0),
 		"LLP at the faulting element");
 	EP_TEST_ASSERT_EQ(int_status(&t, dir, 0), 1u << 16, "ABORT only");
-	EP_TEST_ASSERT_EQ(r32(&t, 0x05c), dir == WR ? want_bits : 0, "wr_err_status");
-	EP_TEST_ASSERT_EQ(r32(&t, 0x0b4), dir == RD && off == 0xb4 ? want_bits : 0,
+	EP_TEST_ASSERT_EQ(r32(&t, EDMA_WR_ERR_STATUS), dir == WR ? want_bits : 0,
+		"wr_err_status");
+	EP_TEST_ASSERT_EQ(r32(&t, EDMA_RD_ERR_STATUS_LO),
+		dir == RD && off == EDMA_RD_ERR_STATUS_LO ? want_bits : 0,
 		"rd_err_status lo");
-	EP_TEST_ASSERT_EQ(r32(&t, 0x0b8), dir == RD && off == 0xb8 ? want_bits : 0,
+	EP_TEST_ASSERT_EQ(r32(&t, EDMA_RD_ERR_STATUS_HI),
+		dir == RD && off == EDMA_RD_ERR_STATUS_HI ? want_bits : 0,
 		"rd_err_status hi");
 	/* Halted until the host restarts it; clearing ABORT clears the cause. */
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(cs(&t, dir, 0), 2, "still halted");
-	w32(&t, dir == WR ? 0x058 : 0x0ac, 1u << 16);
+	w32(&t, dir == WR ? EDMA_WR_INT_CLEAR : EDMA_RD_INT_CLEAR, EDMA_INT_ABORT(0));
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(int_status(&t, dir, 0), 0, "ABORT cleared");
 	EP_TEST_ASSERT_EQ(r32(&t, off), 0, "cause cleared");
@@ -775,13 +934,14 @@ test_iommu_fault(void)
 	int rc;
 
 	/* RD: the host read gets UR: rd_err_status hi [7:0]. */
-	rc = abort_case("thread=0", RD, (uintptr_t)heap, 0x4000000, 1, 0xb8, 1);
+	rc = abort_case("thread=0", RD, (uintptr_t)heap, 0x4000000, 1, EDMA_RD_ERR_STATUS_HI, 1);
 	/* WR: a posted write has no completion: ABORT, no cause bits. */
 	if (rc == 0)
-		rc = abort_case("thread=0", WR, 0x4000000, (uintptr_t)heap, 1, 0x5c, 0);
+		rc = abort_case("thread=0", WR, 0x4000000, (uintptr_t)heap,
+			1, EDMA_WR_ERR_STATUS, 0);
 	/* A range that starts in DPDK memory but runs out of it. */
 	if (rc == 0)
-		rc = abort_case("thread=0", RD, 0x1000, 0x4000000, 1, 0xb8, 1);
+		rc = abort_case("thread=0", RD, 0x1000, 0x4000000, 1, EDMA_RD_ERR_STATUS_HI, 1);
 	free(heap);
 	rte_free(good);
 	return rc;
@@ -808,7 +968,7 @@ test_iommu_extmem(void)
 	run(&t);
 	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "unregistered memory faults");
 	EP_TEST_ASSERT_EQ(rte_extmem_register(ext, len, NULL, 0, 4096), 0, "extmem");
-	w32(&t, 0x0ac, 1u << 16);
+	w32(&t, EDMA_RD_INT_CLEAR, EDMA_INT_ABORT(0));
 	run(&t);	/* the clear is seen before the doorbell is rung */
 	ring(&t, RD, 0);
 	run(&t);
@@ -832,10 +992,10 @@ test_func_mismatch(void)
 	int rc;
 
 	EP_TEST_ASSERT(good != NULL, "rte_malloc");
-	rc = abort_case("thread=0", RD, (uintptr_t)good, 0x4000000, 2, 0xb8, 1);
+	rc = abort_case("thread=0", RD, (uintptr_t)good, 0x4000000, 2, EDMA_RD_ERR_STATUS_HI, 1);
 	if (rc == 0)
 		rc = abort_case("thread=0,layout=hdma-compat", WR, 0x4000000,
-			(uintptr_t)good, 0, 0x5c, 0);
+			(uintptr_t)good, 0, EDMA_WR_ERR_STATUS, 0);
 	rte_free(good);
 	return rc;
 }
@@ -847,11 +1007,11 @@ test_ep_decode(void)
 	int rc;
 
 	/* WR reads endpoint memory: app-read error [7:0]. */
-	rc = abort_case("thread=0", WR, 0x1000, (uintptr_t)good, 1, 0x5c, 1);
+	rc = abort_case("thread=0", WR, 0x1000, (uintptr_t)good, 1, EDMA_WR_ERR_STATUS, 1);
 	/* RD writes endpoint memory past its end: app-write error lo [7:0]. */
 	if (rc == 0)
 		rc = abort_case("thread=0", RD, (uintptr_t)good, 0x4000000 + 0x1000000 - 32,
-			1, 0xb4, 1);
+			1, EDMA_RD_ERR_STATUS_LO, 1);
 	rte_free(good);
 	return rc;
 }
@@ -865,14 +1025,15 @@ test_ll_fetch_error(void)
 	start_ch(&t, WR, 0, true, 0x4000000, 1);	/* LLP in data memory */
 	run(&t);
 	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 2, "halted");
-	EP_TEST_ASSERT_EQ(r32(&t, 0x05c), 1u << 16, "LL fetch error bit");
+	EP_TEST_ASSERT_EQ(r32(&t, EDMA_WR_ERR_STATUS), EDMA_ERR_LL_FETCH(0), "LL fetch error bit");
 	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 1u << 16, "ABORT");
 	/* A link element pointing outside the windows. */
 	ll_link(&t, RD, 0, 0, 0, 0x10);
 	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
 	run(&t);
 	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "halted");
-	EP_TEST_ASSERT_EQ(r32(&t, 0x0b4), 1u << 16, "LL fetch error bit rd");
+	EP_TEST_ASSERT_EQ(r32(&t, EDMA_RD_ERR_STATUS_LO), EDMA_ERR_LL_FETCH(0),
+		"LL fetch error bit rd");
 	EP_TEST_ASSERT_EQ(llp_lo(&t, RD, 0), 0x10, "LLP at the bad element");
 	teardown(&t);
 	return 0;
@@ -905,7 +1066,7 @@ test_outbound_m2m(void)
 	ring(&t, RD, 0);
 	run(&t);
 	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "halted");
-	EP_TEST_ASSERT_EQ(r32(&t, 0x0b4), 1, "app-write error");
+	EP_TEST_ASSERT_EQ(r32(&t, EDMA_RD_ERR_STATUS_LO), 1, "app-write error");
 	teardown(&t);
 	/* Without an outbound window the same address is a decode error. */
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
@@ -927,28 +1088,28 @@ test_violations(void)
 	char buf[160];
 
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,wr=2,rd=0"), 0, "setup");
-	w32(&t, 0x000, 1);		/* ctrl_data_arb_prior */
+	w32(&t, EDMA_CTRL_DATA_ARB_PRIOR, 1);
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 1, "controller-wide");
 	EP_TEST_ASSERT(viol_has(&t, "ctrl_data_arb_prior: controller-wide"), "text");
-	w32(&t, 0x04c, 1);		/* wr_int_status */
+	w32(&t, EDMA_WR_INT_STATUS, 1);
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "int_status");
 	EP_TEST_ASSERT(viol_has(&t, "wr_int_status: read-only"), "text");
-	EP_TEST_ASSERT_EQ(r32(&t, 0x04c), 0, "int_status restored");
-	w32(&t, 0x02c, 1);		/* rd_engine_en, RD not delegated */
+	EP_TEST_ASSERT_EQ(r32(&t, EDMA_WR_INT_STATUS), 0, "int_status restored");
+	w32(&t, EDMA_RD_ENGINE_EN, 1);	/* RD not delegated */
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT(viol_has(&t, "rd_engine_en: direction RD not delegated"), "text");
-	w32(&t, chb(&t, RD, 0) + 0x1c, 0x1234);	/* RD channel block */
+	w32(&t, chb(&t, RD, 0) + EDMA_CH_LLP_LO, 0x1234);	/* RD channel block */
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT(viol_has(&t, "rd_ch0 llp_lo: channel rd0"), "text");
-	w32(&t, 0x058, 1u << 5);	/* int_clear bit of a channel not owned */
+	w32(&t, EDMA_WR_INT_CLEAR, EDMA_INT_DONE(5));	/* a channel not owned */
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT(viol_has(&t, "wr_int_clear: bit for channel wr5"), "text");
-	w32(&t, 0x008, 0);		/* ctrl (read-only, controller-wide) */
+	w32(&t, EDMA_CTRL, 0);		/* read-only, controller-wide */
 	ep_model_poll(t.m);
-	EP_TEST_ASSERT_EQ(r32(&t, 0x008), 2 | (2 << 16), "ctrl restored");
-	st32(&t.meta[5], 0x12345678);	/* metadata word */
+	EP_TEST_ASSERT_EQ(r32(&t, EDMA_CTRL), 2 | (2 << EDMA_CTRL_RD_CH_SHIFT), "ctrl restored");
+	st32(&t.meta[META_LAYOUT / 4], 0x12345678);	/* metadata word */
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT(viol_has(&t, "metadata offset 0x014: read-only"), "text");
 	n = violations(&t);
@@ -956,8 +1117,8 @@ test_violations(void)
 	EP_TEST_ASSERT_EQ(ep_model_violation_get(t.m, 7, buf, sizeof(buf)), -ENOENT,
 		"past the end");
 	/* Owned registers are not violations. */
-	w32(&t, 0x00c, 1);
-	w32(&t, chb(&t, WR, 1) + 0x04, 5);
+	w32(&t, EDMA_WR_ENGINE_EN, 1);
+	w32(&t, chb(&t, WR, 1) + EDMA_CH_CONTROL2, 5);
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), n, "owned writes");
 	ep_model_violations_clear(t.m);
@@ -966,9 +1127,9 @@ test_violations(void)
 
 	/* HDMA native: only the delegated channels' blocks are the host's. */
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,layout=hdma-native,wr=2,rd=1"), 0, "native");
-	w32(&t, chb(&t, WR, 1) + 0x00, 1);	/* owned */
-	w32(&t, chb(&t, WR, 2) + 0x00, 1);	/* endpoint's channel */
-	w32(&t, chb(&t, RD, 1) + 0x04, 1);	/* endpoint's channel */
+	w32(&t, chb(&t, WR, 1) + HDMA_CH_EN, 1);	/* owned */
+	w32(&t, chb(&t, WR, 2) + HDMA_CH_EN, 1);	/* endpoint's channel */
+	w32(&t, chb(&t, RD, 1) + HDMA_CH_DOORBELL, HDMA_DOORBELL_START); /* endpoint's */
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "native count");
 	EP_TEST_ASSERT(viol_has(&t, "wr_ch2 ch_en: channel wr2 belongs to the endpoint"),
@@ -1109,9 +1270,9 @@ test_format_compat(void)
 	/* Compat has no engine_en: without chN_pwr_en the doorbell is ignored. */
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,layout=hdma-compat"), 0, "setup");
 	ll_data(&t, WR, 0, 0, CB, 64, 0x4000000, (uintptr_t)t_host);
-	w32(&t, 0x00c, 1);
-	w32(&t, chb(&t, WR, 0), CTL1_CCS | CTL1_LLE | CTL1_FUNC(1));
-	w32(&t, chb(&t, WR, 0) + 0x1c, (uint32_t)slot_addr(&t, WR, 0, 0));
+	w32(&t, EDMA_WR_ENGINE_EN, 1);
+	w32(&t, chb(&t, WR, 0) + EDMA_CH_CONTROL1, CTL1_CCS | CTL1_LLE | CTL1_FUNC(1));
+	w32(&t, chb(&t, WR, 0) + EDMA_CH_LLP_LO, (uint32_t)slot_addr(&t, WR, 0, 0));
 	ring(&t, WR, 0);
 	run(&t);
 	ep_model_stats_get(t.m, &st);
@@ -1149,31 +1310,31 @@ test_link_down(void)
 				"BAR%u word %u", b, i);
 	ep_model_advance_us(t.m, 20000);
 	ep_model_poll(t.m);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]), 0xffffffff, "still all-ones");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]), 0xffffffff, "still all-ones");
 	EP_TEST_ASSERT_EQ(ep_model_link_set(t.m, true), 0, "link up");
-	EP_TEST_ASSERT_EQ(le32(&t.meta[0]), 0x4d444550, "metadata back");
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), H_BIT, "H kept, R clear");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_MAGIC / 4]), META_MAGIC_VALUE, "metadata back");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & (H_BIT | R_BIT), H_BIT, "H kept, R clear");
 	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), 0, "register block reset");
 	EP_TEST_ASSERT_EQ(r32(&t, chb(&t, WR, 0)), 0, "ch_control1 reset");
 	EP_TEST_ASSERT_EQ(le32(t.desc[WR][0].host), CB | LIE, "descriptors kept");
 	ep_model_poll(t.m);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "R only at the next poll");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, 0, "R only at the next poll");
 	ep_model_advance_us(t.m, 5000);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "R back");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, R_BIT, "R back");
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
 	teardown(&t);
 
 	/* Scheduled by configuration keys, on the model clock. */
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,link_down_ms=10,link_up_ms=20"), 0, "setup");
 	ep_model_advance_us(t.m, 10000 - 1000);	/* setup took 1 ms */
-	EP_TEST_ASSERT_EQ(le32(&t.meta[0]), 0xffffffff, "down at 10 ms");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_MAGIC / 4]), 0xffffffff, "down at 10 ms");
 	ep_model_advance_us(t.m, 9999);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[0]), 0xffffffff, "still down");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_MAGIC / 4]), 0xffffffff, "still down");
 	ep_model_advance_us(t.m, 1);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[0]), 0x4d444550, "up at 20 ms");
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "R not yet");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_MAGIC / 4]), META_MAGIC_VALUE, "up at 20 ms");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, 0, "R not yet");
 	ep_model_advance_us(t.m, 1000);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "R one poll period later");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, R_BIT, "R one poll period later");
 	teardown(&t);
 	rte_free(dst);
 	return 0;
@@ -1203,13 +1364,13 @@ test_reinit(void)
 	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 1, "running");
 	ep_model_stats_get(t.m, &s0);
 	EP_TEST_ASSERT_EQ(ep_model_reinit(t.m), 0, "reinit");
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), 0, "H and R clear");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & (H_BIT | R_BIT), 0, "H and R clear");
 	for (i = 0; i < RTE_DIM(hdr); i++)
 		EP_TEST_ASSERT_EQ(le32(&t.meta[i]), i == 2 ? ctrl0 : hdr[i],
 			"header word %u as at creation", i);
 	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 0, "channel stopped, registers reset");
 	EP_TEST_ASSERT_EQ(llp_lo(&t, RD, 0), 0, "LLP reset");
-	EP_TEST_ASSERT_EQ(r32(&t, 0x02c), 0, "rd_engine_en reset");
+	EP_TEST_ASSERT_EQ(r32(&t, EDMA_RD_ENGINE_EN), 0, "rd_engine_en reset");
 	/* READY does not come back by itself; the element never completes. */
 	for (i = 0; i < 20; i++) {
 		ep_model_advance_us(t.m, 100000);
@@ -1218,16 +1379,17 @@ test_reinit(void)
 	ep_model_stats_get(t.m, &s1);
 	EP_TEST_ASSERT_EQ(s1.elements, s0.elements, "no element after the re-init");
 	ep_model_timing_set(t.m, 0, 0);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), 0, "still clear");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & (H_BIT | R_BIT), 0, "still clear");
 	/* It comes back one poll period after the host asks again. */
 	set_host_req(&t);
 	ep_model_advance_us(t.m, 1);
 	run(&t);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "R not before the poll");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, 0, "R not before the poll");
 	ep_model_advance_us(t.m, 5000 - 2);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "R not before the period");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, 0, "R not before the period");
 	ep_model_advance_us(t.m, 1);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]), ctrl0 | H_BIT | R_BIT, "R one period later");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]), ctrl0 | H_BIT | R_BIT,
+		"R one period later");
 	/* The function works again from a fresh programming. */
 	memset(dst, 0, 64);
 	fill(t.info.ep_mem, 64, 3);
@@ -1242,7 +1404,7 @@ test_reinit(void)
 	/* Host writes while READY is 0 after a re-init stay violations. */
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
 	EP_TEST_ASSERT_EQ(ep_model_reinit(t.m), 0, "reinit");
-	w32(&t, 0x02c, 1);	/* rd_engine_en */
+	w32(&t, EDMA_RD_ENGINE_EN, 1);
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 1, "write while READY is 0");
 	EP_TEST_ASSERT(viol_has(&t, "while READY is 0"), "named");
@@ -1252,24 +1414,27 @@ test_reinit(void)
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
 	EP_TEST_ASSERT_EQ(ep_model_link_set(t.m, false), 0, "down");
 	EP_TEST_ASSERT_EQ(ep_model_reinit(t.m), 0, "reinit");
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]), 0xffffffff, "link still down");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]), 0xffffffff, "link still down");
 	EP_TEST_ASSERT_EQ(ep_model_link_set(t.m, true), 0, "up");
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), 0, "H and R clear at link up");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & (H_BIT | R_BIT), 0,
+		"H and R clear at link up");
 	ep_model_advance_us(t.m, 10000);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "no READY without HOST_REQ");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, 0, "no READY without HOST_REQ");
 	teardown(&t);
 
 	/* The reinit_ms key: once, on the model clock. */
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,reinit_ms=10"), 0, "setup");
 	ep_model_advance_us(t.m, 10000 - 1000 - 1);	/* setup took 1 ms */
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), H_BIT | R_BIT, "before");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & (H_BIT | R_BIT), H_BIT | R_BIT, "before");
 	ep_model_advance_us(t.m, 1);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), 0, "re-init at 10 ms");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & (H_BIT | R_BIT), 0, "re-init at 10 ms");
 	set_host_req(&t);
 	ep_model_advance_us(t.m, 1000);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "R one period after HOST_REQ");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, R_BIT,
+		"R one period after HOST_REQ");
 	ep_model_advance_us(t.m, 100000);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), H_BIT | R_BIT, "only once");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & (H_BIT | R_BIT), H_BIT | R_BIT,
+		"only once");
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
 	teardown(&t);
 	EP_TEST_ASSERT(ep_model_create("bad_reinit", "reinit_ms=x") == NULL,
@@ -1289,9 +1454,10 @@ test_ready_drop(void)
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
 	dst = rte_zmalloc(NULL, 4096, 64);
 	EP_TEST_ASSERT_EQ(ep_model_ready_set(t.m, false), 0, "drop");
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (H_BIT | R_BIT), H_BIT, "R dropped, H kept");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & (H_BIT | R_BIT), H_BIT,
+		"R dropped, H kept");
 	ep_model_advance_us(t.m, 10000);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "stays dropped");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, 0, "stays dropped");
 	/* The engine keeps running. */
 	ll_data(&t, WR, 0, 0, CB, 64, 0x4000000, (uintptr_t)dst);
 	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
@@ -1299,17 +1465,17 @@ test_ready_drop(void)
 	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.elements, 1, "engine ran with READY=0");
 	EP_TEST_ASSERT_EQ(ep_model_ready_set(t.m, true), 0, "restore");
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "restored");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, R_BIT, "restored");
 	teardown(&t);
 
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,ready_drop_ms=5,ready_restore_ms=8"), 0,
 		"setup");
 	ep_model_advance_us(t.m, 4000 - 1);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "before the drop");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, R_BIT, "before the drop");
 	ep_model_advance_us(t.m, 1);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, 0, "dropped at 5 ms");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, 0, "dropped at 5 ms");
 	ep_model_advance_us(t.m, 3000);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "restored at 8 ms");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, R_BIT, "restored at 8 ms");
 	teardown(&t);
 	rte_free(dst);
 	return 0;
@@ -1327,10 +1493,10 @@ test_metadata_file(void)
 	int fd, i;
 
 	memset(img, 0, sizeof(img));
-	img[0] = 0x4d444550;
-	img[1] = 1 | (0x40u << 16);
-	img[2] = 7 | (9u << 3) | R_BIT;	/* hostile: REG_BAR 7, 9 WR, R preset */
-	img[5] = 0x0001;		/* LAYOUT_DATA 0 */
+	img[META_MAGIC / 4] = META_MAGIC_VALUE;
+	img[META_HDR / 4] = 1 | (0x40u << 16);
+	img[META_CTRL / 4] = 7 | (9u << 3) | R_BIT;	/* hostile: REG_BAR 7, 9 WR, R preset */
+	img[META_LAYOUT / 4] = 0x0001;	/* LAYOUT_DATA 0 */
 	fd = mkstemp(path);
 	EP_TEST_ASSERT(fd >= 0, "mkstemp");
 	EP_TEST_ASSERT(write(fd, img, sizeof(img)) == (ssize_t)sizeof(img), "write");
@@ -1342,16 +1508,18 @@ test_metadata_file(void)
 	ep_model_bar_get(m, 0, &bar);
 	meta = bar.addr;
 	for (i = 0; i < 16; i++)
-		if (i != 2)
+		if (i != META_CTRL / 4)
 			EP_TEST_ASSERT_EQ(le32(&meta[i]), img[i], "word %d", i);
-	EP_TEST_ASSERT_EQ(le32(&meta[2]), img[2] & ~R_BIT, "handshake bits start clear");
-	st32(&meta[2], le32(&meta[2]) | H_BIT);
+	EP_TEST_ASSERT_EQ(le32(&meta[META_CTRL / 4]), img[META_CTRL / 4] & ~R_BIT,
+		"handshake bits start clear");
+	st32(&meta[META_CTRL / 4], le32(&meta[META_CTRL / 4]) | H_BIT);
 	ep_model_advance_us(m, 1000);
-	EP_TEST_ASSERT_EQ(le32(&meta[2]), img[2] | H_BIT, "READY after HOST_REQ");
+	EP_TEST_ASSERT_EQ(le32(&meta[META_CTRL / 4]), img[META_CTRL / 4] | H_BIT,
+		"READY after HOST_REQ");
 	/* A re-init restores the loaded image, handshake bits clear. */
 	EP_TEST_ASSERT_EQ(ep_model_reinit(m), 0, "reinit");
 	for (i = 0; i < 16; i++)
-		EP_TEST_ASSERT_EQ(le32(&meta[i]), i == 2 ? img[2] & ~R_BIT : img[i],
+		EP_TEST_ASSERT_EQ(le32(&meta[i]), i == META_CTRL / 4 ? img[i] & ~R_BIT : img[i],
 			"word %d after re-init", i);
 	ep_model_destroy(m);
 	return 0;
@@ -1418,7 +1586,8 @@ test_inject_abort(void)
 	EP_TEST_ASSERT_EQ(llp_lo(&t, RD, 0), (uint32_t)slot_addr(&t, RD, 0, 1),
 		"at element 1");
 	EP_TEST_ASSERT_EQ(int_status(&t, RD, 0), 1 | (1u << 16), "DONE(el0) + ABORT");
-	EP_TEST_ASSERT_EQ(r32(&t, 0x0b8), 1u << 8, "completer abort cause");
+	EP_TEST_ASSERT_EQ(r32(&t, EDMA_RD_ERR_STATUS_HI), EDMA_ERR_HI_CPL_ABORT(0),
+		"completer abort cause");
 	EP_TEST_ASSERT(memcmp(ep, src, 1024) == 0 && ep[1024] == 0, "el0 only");
 	/* Ringing a halted channel with ABORT still set does nothing. */
 	ring(&t, RD, 0);
@@ -1426,7 +1595,7 @@ test_inject_abort(void)
 	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "still halted: ABORT not cleared");
 	EP_TEST_ASSERT(ep[1024] == 0, "nothing ran");
 	/* Clear, then restart: ringing a halted channel resumes from LLP. */
-	w32(&t, 0x0ac, 1 | (1u << 16));
+	w32(&t, EDMA_RD_INT_CLEAR, EDMA_INT_DONE(0) | EDMA_INT_ABORT(0));
 	run(&t);
 	ring(&t, RD, 0);
 	run(&t);
@@ -1443,7 +1612,7 @@ test_inject_abort(void)
 	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
 	run(&t);
 	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 2, "wr halted");
-	EP_TEST_ASSERT_EQ(r32(&t, 0x05c), 0, "no wr cause");
+	EP_TEST_ASSERT_EQ(r32(&t, EDMA_WR_ERR_STATUS), 0, "no wr cause");
 	teardown(&t);
 	rte_free(src);
 	return 0;
@@ -1462,7 +1631,7 @@ test_stop_doorbell(void)
 	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0), 1);
 	poll_n(&t, 1);
 	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 1, "running");
-	w32(&t, 0x010, (1u << 31) | 0);
+	w32(&t, EDMA_WR_DOORBELL, EDMA_DOORBELL_STOP | 0);
 	poll_n(&t, 1);
 	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 2, "halted by STOP");
 	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)slot_addr(&t, WR, 0, 1), "LLP");
@@ -1476,7 +1645,7 @@ test_stop_doorbell(void)
 	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
 	poll_n(&t, 1);
 	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 1, "running");
-	w32(&t, chb(&t, RD, 0) + 0x04, 2);
+	w32(&t, chb(&t, RD, 0) + HDMA_CH_DOORBELL, HDMA_DOORBELL_STOP);
 	poll_n(&t, 1);
 	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "halted by STOP");
 	EP_TEST_ASSERT_EQ(int_status(&t, RD, 0), 4, "int_stat ABORT");
@@ -1690,9 +1859,9 @@ threaded_case(const char *args, unsigned int total)
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
 	/* READY drop and restore act at once from another thread. */
 	ep_model_ready_set(t.m, false);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & (R_BIT | H_BIT), H_BIT, "dropped");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & (R_BIT | H_BIT), H_BIT, "dropped");
 	ep_model_ready_set(t.m, true);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "restored");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, R_BIT, "restored");
 	teardown(&t);
 	rte_free(host);
 	return 0;
@@ -1744,29 +1913,29 @@ test_ready_window(void)
 	/* A write made before READY, seen in the pass that sets READY. */
 	EP_TEST_ASSERT_EQ(setup_raw(&t, "thread=0,ready_poll_ms=10"), 0, "setup");
 	set_host_req(&t);
-	w32(&t, 0x00c, 1);			/* wr_engine_en */
+	w32(&t, EDMA_WR_ENGINE_EN, 1);
 	ep_model_advance_us(t.m, 10000);	/* the poll sets READY */
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "READY");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, R_BIT, "READY");
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 1, "write before READY, same pass");
 	EP_TEST_ASSERT(viol_has(&t, "wr_engine_en: before READY was ever set"), "text");
 	ep_model_violations_clear(t.m);
 
 	/* Writes made while READY=1, noticed only at the drop: allowed. */
-	w32(&t, 0x054, 3);			/* wr_int_mask */
+	w32(&t, EDMA_WR_INT_MASK, 3);
 	ep_model_ready_set(t.m, false);
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "write before the drop");
 	/* Writes during a READY drop are violations (hardware reference E.6). */
-	w32(&t, 0x054, 1);
+	w32(&t, EDMA_WR_INT_MASK, 1);
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 1, "write while dropped");
 	EP_TEST_ASSERT(viol_has(&t, "wr_int_mask: while READY is 0"), "text");
 	/* A write during the hold, seen only by the restore, still counts. */
-	w32(&t, 0x054, 2);
+	w32(&t, EDMA_WR_INT_MASK, 2);
 	ep_model_ready_set(t.m, true);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "restored");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, R_BIT, "restored");
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "write seen at the restore");
-	w32(&t, 0x054, 3);
+	w32(&t, EDMA_WR_INT_MASK, 3);
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "after the restore");
 	ep_model_violations_clear(t.m);
@@ -1774,21 +1943,21 @@ test_ready_window(void)
 	/* After link down and up, until READY comes back. */
 	ep_model_link_set(t.m, false);
 	ep_model_link_set(t.m, true);
-	w32(&t, 0x00c, 1);
+	w32(&t, EDMA_WR_ENGINE_EN, 1);
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 1, "write after link up, READY=0");
-	w32(&t, 0x00c, 0);
+	w32(&t, EDMA_WR_ENGINE_EN, 0);
 	ep_model_advance_us(t.m, 10000);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "READY back");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, R_BIT, "READY back");
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "write seen in the READY pass");
-	w32(&t, 0x00c, 1);
+	w32(&t, EDMA_WR_ENGINE_EN, 1);
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "allowed once READY is back");
 	/* HOST_REQ writes are the host's at any time. */
 	ep_model_ready_set(t.m, false);
-	st32(&t.meta[2], le32(&t.meta[2]) & ~H_BIT);
+	st32(&t.meta[META_CTRL / 4], le32(&t.meta[META_CTRL / 4]) & ~H_BIT);
 	ep_model_poll(t.m);
-	st32(&t.meta[2], le32(&t.meta[2]) | H_BIT);
+	st32(&t.meta[META_CTRL / 4], le32(&t.meta[META_CTRL / 4]) | H_BIT);
 	ep_model_ready_set(t.m, true);
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "HOST_REQ writes");
 	teardown(&t);
@@ -1816,15 +1985,15 @@ disable_case(const char *args, const char *how)
 	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 1, "%s: running", how);
 	b = chb(&t, WR, 0);
 	if (strcmp(how, "engine_en") == 0)
-		w32(&t, 0x00c, 0);
+		w32(&t, EDMA_WR_ENGINE_EN, 0);
 	else if (strcmp(how, "pwr_en") == 0)
-		w32(&t, 0x128, 0);
+		w32(&t, EDMA_WR_CH_PWR_EN(0), 0);
 	else if (strcmp(how, "lle") == 0)
-		w32(&t, b, CTL1_CCS | CTL1_FUNC(1));
+		w32(&t, b + EDMA_CH_CONTROL1, CTL1_CCS | CTL1_FUNC(1));
 	else if (strcmp(how, "ch_en") == 0)
-		w32(&t, b + 0x00, 0);
+		w32(&t, b + HDMA_CH_EN, 0);
 	else
-		w32(&t, b + 0x34, 0);		/* control1 LINKLIST_EN */
+		w32(&t, b + HDMA_CH_CONTROL1, 0);
 	run(&t);
 	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.elements, 1, "%s: no element after the disable", how);
@@ -1914,7 +2083,7 @@ test_ll_misaligned(void)
 	start_ch(&t, WR, 0, true, slot_addr(&t, WR, 0, 0) + 2, 1);
 	run(&t);
 	EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 2, "LLP+2: halted");
-	EP_TEST_ASSERT_EQ(r32(&t, 0x05c), 1u << 16, "LL fetch error bit");
+	EP_TEST_ASSERT_EQ(r32(&t, EDMA_WR_ERR_STATUS), EDMA_ERR_LL_FETCH(0), "LL fetch error bit");
 	EP_TEST_ASSERT_EQ(int_status(&t, WR, 0), 1u << 16, "ABORT");
 	EP_TEST_ASSERT_EQ(llp_lo(&t, WR, 0), (uint32_t)slot_addr(&t, WR, 0, 0) + 2,
 		"LLP at the bad pointer");
@@ -1923,7 +2092,8 @@ test_ll_misaligned(void)
 	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
 	run(&t);
 	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 2, "link target +1: halted");
-	EP_TEST_ASSERT_EQ(r32(&t, 0x0b4), 1u << 16, "LL fetch error bit rd");
+	EP_TEST_ASSERT_EQ(r32(&t, EDMA_RD_ERR_STATUS_LO), EDMA_ERR_LL_FETCH(0),
+		"LL fetch error bit rd");
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
 	teardown(&t);
 	rte_free(dst);
@@ -1979,11 +2149,11 @@ test_int_clear_order(void)
 		EP_TEST_ASSERT_EQ(poll_n(&t, 1), 1, "el0");
 		/* Clear ABORT first, then stop: the stop's ABORT must stay. */
 		if (k == 0) {
-			w32(&t, 0x058, 1u << 16);
-			w32(&t, 0x010, 0x80000000u);
+			w32(&t, EDMA_WR_INT_CLEAR, EDMA_INT_ABORT(0));
+			w32(&t, EDMA_WR_DOORBELL, EDMA_DOORBELL_STOP | 0);
 		} else {
-			w32(&t, chb(&t, WR, 0) + 0x8c, 4);
-			w32(&t, chb(&t, WR, 0) + 0x04, 2);
+			w32(&t, chb(&t, WR, 0) + HDMA_CH_INT_CLEAR, HDMA_INT_ABORT);
+			w32(&t, chb(&t, WR, 0) + HDMA_CH_DOORBELL, HDMA_DOORBELL_STOP);
 		}
 		ep_model_poll(t.m);
 		EP_TEST_ASSERT_EQ(cs(&t, WR, 0), 2, "halted by STOP (%u)", k);
@@ -2018,19 +2188,20 @@ test_hdma_func_cycle(void)
 	/* cycle_sync = CONSUMER_CYCLE_BIT without STAT: CCS is not loaded. */
 	b = chb(&t, RD, 0);
 	ll_data(&t, RD, 0, 0, CB, 64, (uintptr_t)dst, 0x4000000);
-	w32(&t, b + 0x00, 1);
-	w32(&t, b + 0x88, 0x7 | (1 << 4) | (1 << 6));
-	w32(&t, b + 0x34, 1);
-	w32(&t, b + 0x38, 1);
-	w32(&t, b + 0x10, (uint32_t)slot_addr(&t, RD, 0, 0));
-	w32(&t, b + 0x14, (uint32_t)(slot_addr(&t, RD, 0, 0) >> 32));
-	w32(&t, b + 0x18, 1);
+	w32(&t, b + HDMA_CH_EN, 1);
+	w32(&t, b + HDMA_CH_INT_SETUP, HDMA_INT_SETUP_MASKS | HDMA_INT_SETUP_LSIE |
+		HDMA_INT_SETUP_LAIE);
+	w32(&t, b + HDMA_CH_CONTROL1, HDMA_CONTROL1_LINKLIST_EN);
+	w32(&t, b + HDMA_CH_FUNC_NUM, 1);
+	w32(&t, b + HDMA_CH_LLP_LO, (uint32_t)slot_addr(&t, RD, 0, 0));
+	w32(&t, b + HDMA_CH_LLP_HI, (uint32_t)(slot_addr(&t, RD, 0, 0) >> 32));
+	w32(&t, b + HDMA_CH_CYCLE_SYNC, HDMA_CYCLE_BIT);
 	ring(&t, RD, 0);
 	run(&t);
 	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.elements, 0, "CCS stayed 0: element not ours");
 	EP_TEST_ASSERT_EQ(cs(&t, RD, 0), 3, "stopped");
-	w32(&t, b + 0x18, 3);
+	w32(&t, b + HDMA_CH_CYCLE_SYNC, HDMA_CYCLE_STAT | HDMA_CYCLE_BIT);
 	ring(&t, RD, 0);
 	run(&t);
 	ep_model_stats_get(t.m, &st);
@@ -2062,11 +2233,11 @@ test_hostile_config(void)
 	set_host_req(&t);
 	/* us * 1000 does not fit 64 bits: the clock saturates, it does not wrap. */
 	EP_TEST_ASSERT_EQ(ep_model_advance_us(t.m, UINT64_MAX / 1000 + 1), 0, "advance");
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "READY after a huge step");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, R_BIT, "READY after a huge step");
 	EP_TEST_ASSERT_EQ(ep_model_advance_us(t.m, UINT64_MAX), 0, "advance max");
 	ep_model_ready_set(t.m, false);
 	ep_model_ready_set(t.m, true);
-	EP_TEST_ASSERT_EQ(le32(&t.meta[2]) & R_BIT, R_BIT, "still working");
+	EP_TEST_ASSERT_EQ(le32(&t.meta[META_CTRL / 4]) & R_BIT, R_BIT, "still working");
 	teardown(&t);
 	return 0;
 }
@@ -2078,20 +2249,20 @@ test_reserved_writes(void)
 	struct t t;
 
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0"), 0, "setup");
-	w32(&t, chb(&t, WR, 0) + 0x24, 1);
+	w32(&t, chb(&t, WR, 0) + EDMA_CH_RESERVED, 1);
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 1, "reserved offset");
 	EP_TEST_ASSERT(viol_has(&t, "wr_ch0 reserved+0x24: no register at this offset"),
 		"text");
-	w32(&t, 0x010, 0x100);
+	w32(&t, EDMA_WR_DOORBELL, 0x100);	/* bit 8: reserved */
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "reserved doorbell bits");
 	EP_TEST_ASSERT(viol_has(&t, "wr_doorbell: reserved doorbell bits 0x00000100"),
 		"text");
 	teardown(&t);
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,layout=hdma-native"), 0, "setup native");
-	w32(&t, chb(&t, RD, 0) + 0x40, 1);
-	w32(&t, chb(&t, RD, 0) + 0x04, 0x10);
+	w32(&t, chb(&t, RD, 0) + HDMA_CH_RESERVED, 1);
+	w32(&t, chb(&t, RD, 0) + HDMA_CH_DOORBELL, 0x10);	/* bit 4: reserved */
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 2, "native count");
 	EP_TEST_ASSERT(viol_has(&t, "rd_ch0 reserved+0x40: no register"), "text");
@@ -2204,30 +2375,32 @@ test_bar_access_sync(void)
 		EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, 4, e + SLOT + 16, 8,
 			t.info.ep_mem_addr + 4096), 0, "dar");
 		EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, 4, e + SLOT, 4, CB | LIE), 0, "ctrl");
-		ep_model_bar_write(t.m, t.reg_bar, regs + 0x02c, 4, 1);	/* rd_engine_en */
-		ep_model_bar_write(t.m, t.reg_bar, regs + cb0, 4, CTL1_CCS | CTL1_LLE |
-			CTL1_FUNC(t.info.func_num));
-		ep_model_bar_write(t.m, t.reg_bar, regs + cb0 + 0x1c, 4,
+		ep_model_bar_write(t.m, t.reg_bar, regs + EDMA_RD_ENGINE_EN, 4, 1);
+		ep_model_bar_write(t.m, t.reg_bar, regs + cb0 + EDMA_CH_CONTROL1, 4,
+			CTL1_CCS | CTL1_LLE | CTL1_FUNC(t.info.func_num));
+		ep_model_bar_write(t.m, t.reg_bar, regs + cb0 + EDMA_CH_LLP_LO, 4,
 			(uint32_t)t.desc[RD][0].addr);
-		ep_model_bar_write(t.m, t.reg_bar, regs + cb0 + 0x20, 4,
+		ep_model_bar_write(t.m, t.reg_bar, regs + cb0 + EDMA_CH_LLP_HI, 4,
 			(uint32_t)(t.desc[RD][0].addr >> 32));
 		(void)bar_rd(&t, 4, e, 4);
-		ep_model_bar_write(t.m, t.reg_bar, regs + 0x030, 4, 0);	/* doorbell */
+		ep_model_bar_write(t.m, t.reg_bar, regs + EDMA_RD_DOORBELL, 4, 0);
 		/* acted on already: running, with no engine pass in between */
-		rb = (uint32_t)bar_rd(&t, t.reg_bar, regs + cb0, 4);
-		EP_TEST_ASSERT_EQ((rb >> 5) & 3, 1, "running right after the doorbell");
+		rb = (uint32_t)bar_rd(&t, t.reg_bar, regs + cb0 + EDMA_CH_CONTROL1, 4);
+		EP_TEST_ASSERT_EQ((rb >> CTL1_CS_SHIFT) & 3, 1, "running right after the doorbell");
 		run(&t);
 		EP_TEST_ASSERT(memcmp(ep, env_host, 256) == 0, "data through host_resolve");
-		rb = (uint32_t)bar_rd(&t, t.reg_bar, regs + 0x0a0, 4);
-		EP_TEST_ASSERT(rb & (1u << 16), "element 1 aborted (IOMMU fault)");
+		rb = (uint32_t)bar_rd(&t, t.reg_bar, regs + EDMA_RD_INT_STATUS, 4);
+		EP_TEST_ASSERT(rb & EDMA_INT_ABORT(0), "element 1 aborted (IOMMU fault)");
 		/* W1C through an explicit write clears at once */
-		ep_model_bar_write(t.m, t.reg_bar, regs + 0x0ac, 4, (1u << 16) | 1);
-		EP_TEST_ASSERT_EQ(bar_rd(&t, t.reg_bar, regs + 0x0a0, 4) & 0x10001, 0,
+		ep_model_bar_write(t.m, t.reg_bar, regs + EDMA_RD_INT_CLEAR, 4,
+			EDMA_INT_ABORT(0) | EDMA_INT_DONE(0));
+		EP_TEST_ASSERT_EQ(bar_rd(&t, t.reg_bar, regs + EDMA_RD_INT_STATUS, 4) &
+			(EDMA_INT_ABORT(0) | EDMA_INT_DONE(0)), 0,
 			"int_clear acted on before the next read");
 		/* rewriting a controller-wide register with its own value is seen */
-		v = bar_rd(&t, t.reg_bar, regs + 0x000, 4);
+		v = bar_rd(&t, t.reg_bar, regs + EDMA_CTRL_DATA_ARB_PRIOR, 4);
 		EP_TEST_ASSERT_EQ(violations(&t), 0, "no violation yet");
-		ep_model_bar_write(t.m, t.reg_bar, regs + 0x000, 4, v);
+		ep_model_bar_write(t.m, t.reg_bar, regs + EDMA_CTRL_DATA_ARB_PRIOR, 4, v);
 		EP_TEST_ASSERT_EQ(violations(&t), 1, "identical rewrite checked");
 		EP_TEST_ASSERT(viol_has(&t, "ctrl_data_arb_prior"), "text");
 		ep_model_violations_clear(t.m);
@@ -2238,14 +2411,15 @@ test_bar_access_sync(void)
 	EP_TEST_ASSERT_EQ(ep_model_bar_read(t.m, mb, 0, 3, &v), -EINVAL, "size 3");
 	EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, mb, t.bar[mb].len, 4, 0), -EINVAL,
 		"beyond the BAR");
-	EP_TEST_ASSERT_EQ(bar_rd(&t, mb, 0, 2), 0x4550, "16-bit read of the magic");
+	EP_TEST_ASSERT_EQ(bar_rd(&t, mb, META_MAGIC, 2), META_MAGIC_VALUE & 0xffff,
+		"16-bit read of the magic");
 	/* link down: all-ones, writes dropped */
 	ep_model_link_set(t.m, false);
-	EP_TEST_ASSERT_EQ(bar_rd(&t, mb, 0, 4), UINT32_MAX, "all-ones");
-	EP_TEST_ASSERT_EQ(bar_rd(&t, mb, 0, 8), UINT64_MAX, "all-ones 64");
-	EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, mb, 8, 4, 0), 0, "dropped");
+	EP_TEST_ASSERT_EQ(bar_rd(&t, mb, META_MAGIC, 4), UINT32_MAX, "all-ones");
+	EP_TEST_ASSERT_EQ(bar_rd(&t, mb, META_MAGIC, 8), UINT64_MAX, "all-ones 64");
+	EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, mb, META_CTRL, 4, 0), 0, "dropped");
 	ep_model_link_set(t.m, true);
-	EP_TEST_ASSERT(bar_rd(&t, mb, 8, 4) & H_BIT, "the dropped write changed nothing");
+	EP_TEST_ASSERT(bar_rd(&t, mb, META_CTRL, 4) & H_BIT, "the dropped write changed nothing");
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
 	teardown(&t);
 	EP_TEST_ASSERT_EQ(env_frees, 3, "BARs back to the environment");
@@ -2255,24 +2429,21 @@ test_bar_access_sync(void)
 /* ------------------------------------------------------------------------ */
 /* EPDM v1 slice export (hardware reference F), parsed independently of the model. */
 
-#define EPDM_MAGIC	0x4d445045u
-#define EPDM_VER_WORD	(1u | (0xe0u << 16))	/* version 1, hdr_size 0xe0 */
-
 static int
 parse_slice(struct t *t, unsigned int bar, uint64_t off)
 {
 	volatile uint8_t *h = (volatile uint8_t *)t->bar[bar].addr + off;
 	uint32_t n, i, cb;
 
-	if (le32(h) != EPDM_MAGIC || le32(h + 4) != EPDM_VER_WORD)
+	if (le32(h + EPDM_HDR_MAGIC) != EPDM_MAGIC || le32(h + EPDM_HDR_VERSION) != EPDM_VER_WORD)
 		return -1;
-	cb = le32(h + 0x0c);
-	n = le32(h + 0x1c);
+	cb = le32(h + EPDM_HDR_CTRL_BAR);
+	n = le32(h + EPDM_HDR_NUM_CHANS);
 	if (cb >= EP_MODEL_NUM_BARS || n == 0 || n > 8)
 		return -1;
 	t->reg_bar = cb;
-	t->reg_off = le32(h + 0x10);
-	t->reg_size = le32(h + 0x14);
+	t->reg_off = le32(h + EPDM_HDR_CTRL_OFFSET);
+	t->reg_size = le32(h + EPDM_HDR_CTRL_SIZE);
 	t->layout = 1;
 	t->wr = 0;
 	t->rd = n;
@@ -2280,14 +2451,16 @@ parse_slice(struct t *t, unsigned int bar, uint64_t off)
 		return -1;
 	t->regs = (volatile uint8_t *)t->bar[cb].addr + t->reg_off;
 	for (i = 0; i < n; i++) {
-		volatile uint8_t *e = h + 0x20 + 24 * i;
-		uint32_t db = le32(e), doff = le32(e + 4), dsz = le32(e + 8);
+		volatile uint8_t *e = h + EPDM_HDR_CHANS + EPDM_CH_ENTRY_SIZE * i;
+		uint32_t db = le32(e + EPDM_CH_DESC_BAR), doff = le32(e + EPDM_CH_DESC_OFFSET);
+		uint32_t dsz = le32(e + EPDM_CH_DESC_SIZE);
 
 		if (db >= EP_MODEL_NUM_BARS || (uint64_t)doff + dsz > t->bar[db].len)
 			return -1;
 		t->desc[RD][i].host = (uint8_t *)t->bar[db].addr + doff;
 		t->desc[RD][i].size = dsz;
-		t->desc[RD][i].addr = le32(e + 0x10) | ((uint64_t)le32(e + 0x14) << 32);
+		t->desc[RD][i].addr = le32(e + EPDM_CH_DESC_PHYS_ADDR_LO) |
+			((uint64_t)le32(e + EPDM_CH_DESC_PHYS_ADDR_HI) << 32);
 	}
 	return 0;
 }
@@ -2332,41 +2505,45 @@ test_epdm_slice(void)
 	EP_TEST_ASSERT_EQ(t.info.slice_size, 0x7000, "slice size");
 	EP_TEST_ASSERT_EQ(t.info.ntb_bar, 0, "vNTB control region in the metadata BAR");
 	h = (volatile uint8_t *)t.bar[4].addr;
-	EP_TEST_ASSERT_EQ(le32(h + 0x00), EPDM_MAGIC, "magic");
-	EP_TEST_ASSERT_EQ(le32(h + 0x04), EPDM_VER_WORD, "version, hdr_size");
-	EP_TEST_ASSERT_EQ(le32(h + 0x08), 0x7000, "total_size");
-	EP_TEST_ASSERT_EQ(le32(h + 0x0c), 4, "ctrl_bar");
-	EP_TEST_ASSERT_EQ(le32(h + 0x10), 0x1000, "ctrl_offset: after the header page");
-	EP_TEST_ASSERT_EQ(le32(h + 0x14), 0x2000, "ctrl_size");
-	EP_TEST_ASSERT_EQ(le32(h + 0x18), 2, "irq_count");
-	EP_TEST_ASSERT_EQ(le32(h + 0x1c), 2, "num_chans");
+	EP_TEST_ASSERT_EQ(le32(h + EPDM_HDR_MAGIC), EPDM_MAGIC, "magic");
+	EP_TEST_ASSERT_EQ(le32(h + EPDM_HDR_VERSION), EPDM_VER_WORD, "version, hdr_size");
+	EP_TEST_ASSERT_EQ(le32(h + EPDM_HDR_TOTAL_SIZE), 0x7000, "total_size");
+	EP_TEST_ASSERT_EQ(le32(h + EPDM_HDR_CTRL_BAR), 4, "ctrl_bar");
+	EP_TEST_ASSERT_EQ(le32(h + EPDM_HDR_CTRL_OFFSET), 0x1000,
+		"ctrl_offset: after the header page");
+	EP_TEST_ASSERT_EQ(le32(h + EPDM_HDR_CTRL_SIZE), 0x2000, "ctrl_size");
+	EP_TEST_ASSERT_EQ(le32(h + EPDM_HDR_IRQ_COUNT), 2, "irq_count");
+	EP_TEST_ASSERT_EQ(le32(h + EPDM_HDR_NUM_CHANS), 2, "num_chans");
 	for (i = 0; i < 2; i++) {
-		volatile uint8_t *e = h + 0x20 + 24 * i;
+		volatile uint8_t *e = h + EPDM_HDR_CHANS + EPDM_CH_ENTRY_SIZE * i;
 
-		EP_TEST_ASSERT_EQ(le32(e + 0x00), 4, "chans[%u].desc_bar", i);
-		EP_TEST_ASSERT_EQ(le32(e + 0x04), 0x3000 + i * 0x2000, "chans[%u].desc_offset", i);
-		EP_TEST_ASSERT_EQ(le32(e + 0x08), 8192, "chans[%u].desc_size", i);
-		EP_TEST_ASSERT_EQ(le32(e + 0x0c), 0, "chans[%u] padding", i);
-		EP_TEST_ASSERT_EQ(le32(e + 0x10), 0x20000000 + i * 0x2000,
+		EP_TEST_ASSERT_EQ(le32(e + EPDM_CH_DESC_BAR), 4, "chans[%u].desc_bar", i);
+		EP_TEST_ASSERT_EQ(le32(e + EPDM_CH_DESC_OFFSET), 0x3000 + i * 0x2000,
+			"chans[%u].desc_offset", i);
+		EP_TEST_ASSERT_EQ(le32(e + EPDM_CH_DESC_SIZE), 8192, "chans[%u].desc_size", i);
+		EP_TEST_ASSERT_EQ(le32(e + EPDM_CH_PADDING), 0, "chans[%u] padding", i);
+		EP_TEST_ASSERT_EQ(le32(e + EPDM_CH_DESC_PHYS_ADDR_LO), 0x20000000 + i * 0x2000,
 			"chans[%u].desc_phys_addr lo", i);
-		EP_TEST_ASSERT_EQ(le32(e + 0x14), 0, "chans[%u].desc_phys_addr hi", i);
+		EP_TEST_ASSERT_EQ(le32(e + EPDM_CH_DESC_PHYS_ADDR_HI), 0,
+			"chans[%u].desc_phys_addr hi", i);
 	}
-	for (w = 0x20 + 2 * 24; w < 0xe0; w += 4)
+	for (w = EPDM_HDR_CHANS + 2 * EPDM_CH_ENTRY_SIZE; w < EPDM_HDR_SIZE; w += 4)
 		EP_TEST_ASSERT_EQ(le32(h + w), 0, "unused entry word 0x%x", w);
 	ntb = (volatile uint8_t *)t.bar[0].addr;
-	EP_TEST_ASSERT_EQ(le32(ntb + 0x08) >> 16, 1, "LINK_STATUS up");
-	EP_TEST_ASSERT_EQ(le32(ntb + 0x0c), 1, "control-layout version 1");
-	EP_TEST_ASSERT_EQ(le32(ntb + 0x154), 1, "DMA_ABI v1");
-	EP_TEST_ASSERT_EQ(le32(ntb + 0x158), 4, "DMA_BAR");
-	EP_TEST_ASSERT_EQ(le32(ntb + 0x15c), 0, "DMA_OFFSET");
-	EP_TEST_ASSERT_EQ(le32(ntb + 0x160), 0x7000, "DMA_SIZE");
-	EP_TEST_ASSERT_EQ(le32(ntb + 0x164), 2, "DMA_NUM_CHANS");
+	EP_TEST_ASSERT_EQ(le32(ntb + NTB_CTRL_LINK_STATUS - 2) >> 16, 1, "LINK_STATUS up");
+	EP_TEST_ASSERT_EQ(le32(ntb + NTB_CTRL_VERSION), 1, "control-layout version 1");
+	EP_TEST_ASSERT_EQ(le32(ntb + NTB_CTRL_DMA_ABI), 1, "DMA_ABI v1");
+	EP_TEST_ASSERT_EQ(le32(ntb + NTB_CTRL_DMA_BAR), 4, "DMA_BAR");
+	EP_TEST_ASSERT_EQ(le32(ntb + NTB_CTRL_DMA_OFFSET), 0, "DMA_OFFSET");
+	EP_TEST_ASSERT_EQ(le32(ntb + NTB_CTRL_DMA_SIZE), 0x7000, "DMA_SIZE");
+	EP_TEST_ASSERT_EQ(le32(ntb + NTB_CTRL_DMA_NUM_CHANS), 2, "DMA_NUM_CHANS");
 	/* no PEDM blob; the MSI-X table follows the vNTB control page */
-	EP_TEST_ASSERT(le32(ntb) != 0x4d444550, "no PEDM magic");
+	EP_TEST_ASSERT(le32(ntb + META_MAGIC) != META_MAGIC_VALUE, "no PEDM magic");
 	EP_TEST_ASSERT_EQ(t.info.msix_table_off, 0x1000, "MSI-X after the control page");
 	EP_TEST_ASSERT_EQ(le32(ntb + 0x1000 + 12), 1, "vector 0 masked");
 	/* the controller's CTRL register: the read direction exported whole */
-	EP_TEST_ASSERT_EQ((r32(&t, 0x008) >> 16) & 0xf, 2, "hw read channels");
+	EP_TEST_ASSERT_EQ((r32(&t, EDMA_CTRL) >> EDMA_CTRL_RD_CH_SHIFT) & 0xf, 2,
+		"hw read channels");
 	teardown(&t);
 
 	/* placement keys: another BAR and offset, controller window outside */
@@ -2375,13 +2552,15 @@ test_epdm_slice(void)
 		"ntb_bar=5"), 0, "setup placed");
 	h = (volatile uint8_t *)t.bar[2].addr + 0x10000;
 	EP_TEST_ASSERT_EQ(t.info.slice_bar, 2, "slice_bar");
-	EP_TEST_ASSERT_EQ(le32(h + 0x08), 0x400 + 0x1000, "total: header 1 KiB, 1 window");
-	EP_TEST_ASSERT_EQ(le32(h + 0x0c), 3, "ctrl_bar outside");
-	EP_TEST_ASSERT_EQ(le32(h + 0x10), 0, "ctrl_offset outside");
-	EP_TEST_ASSERT_EQ(le32(h + 0x20 + 4), 0x10400, "window after a 1 KiB header");
+	EP_TEST_ASSERT_EQ(le32(h + EPDM_HDR_TOTAL_SIZE), 0x400 + 0x1000,
+		"total: header 1 KiB, 1 window");
+	EP_TEST_ASSERT_EQ(le32(h + EPDM_HDR_CTRL_BAR), 3, "ctrl_bar outside");
+	EP_TEST_ASSERT_EQ(le32(h + EPDM_HDR_CTRL_OFFSET), 0, "ctrl_offset outside");
+	EP_TEST_ASSERT_EQ(le32(h + EPDM_HDR_CHANS + EPDM_CH_DESC_OFFSET), 0x10400,
+		"window after a 1 KiB header");
 	ntb = (volatile uint8_t *)t.bar[5].addr;
-	EP_TEST_ASSERT_EQ(le32(ntb + 0x158), 2, "locator BAR");
-	EP_TEST_ASSERT_EQ(le32(ntb + 0x15c), 0x10000, "locator offset");
+	EP_TEST_ASSERT_EQ(le32(ntb + NTB_CTRL_DMA_BAR), 2, "locator BAR");
+	EP_TEST_ASSERT_EQ(le32(ntb + NTB_CTRL_DMA_OFFSET), 0x10000, "locator offset");
 	EP_TEST_ASSERT_EQ(t.info.msix_table_off, 0, "MSI-X alone in BAR0");
 	teardown(&t);
 	return 0;
@@ -2419,23 +2598,24 @@ test_epdm_ownership(void)
 	EP_TEST_ASSERT_EQ(st.elements, 8, "elements");
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "no READY: channel writes are not violations");
 	/* still the endpoint's: the write direction, the slice header */
-	w32(&t, 0x00c, 1);			/* wr_engine_en */
+	w32(&t, EDMA_WR_ENGINE_EN, 1);
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT(viol_has(&t, "wr_engine_en: direction WR not delegated"), "wr");
-	st32((volatile uint8_t *)t.bar[4].addr + 0x08, 0x1234);	/* total_size */
+	st32((volatile uint8_t *)t.bar[4].addr + EPDM_HDR_TOTAL_SIZE, 0x1234);
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT(viol_has(&t, "EPDM slice header offset 0x008: read-only"), "header");
-	EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, 4, 0x1c, 4, 7), 0, "explicit write");
+	EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, 4, EPDM_HDR_NUM_CHANS, 4, 7), 0,
+		"explicit write");
 	EP_TEST_ASSERT(viol_has(&t, "EPDM slice header offset 0x01c"), "explicit header");
 	EP_TEST_ASSERT_EQ(violations(&t), 3, "count");
 	/* the vNTB command registers are the NTB protocol's, not watched */
-	EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, 0, 0x00, 4, 5), 0, "NTB command");
+	EP_TEST_ASSERT_EQ(ep_model_bar_write(t.m, 0, NTB_CTRL_COMMAND, 4, 5), 0, "NTB command");
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 3, "NTB region write");
 	/* a re-init writes the header again */
 	ep_model_violations_clear(t.m);
 	EP_TEST_ASSERT_EQ(ep_model_reinit(t.m), 0, "reinit");
-	EP_TEST_ASSERT_EQ(ep_model_bar_read(t.m, 4, 0x08, 4, &v), 0, "read");
+	EP_TEST_ASSERT_EQ(ep_model_bar_read(t.m, 4, EPDM_HDR_TOTAL_SIZE, 4, &v), 0, "read");
 	EP_TEST_ASSERT_EQ(v, 0x5000, "total_size restored");
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "after reinit");
@@ -2445,7 +2625,8 @@ test_epdm_ownership(void)
 	EP_TEST_ASSERT_EQ(v, UINT32_MAX, "all-ones while down");
 	ep_model_link_set(t.m, true);
 	EP_TEST_ASSERT_EQ(le32(t.bar[4].addr), EPDM_MAGIC, "magic back");
-	EP_TEST_ASSERT_EQ(r32(&t, chb(&t, RD, 0) + 0x1c), 0, "LLP reset by the link loss");
+	EP_TEST_ASSERT_EQ(r32(&t, chb(&t, RD, 0) + EDMA_CH_LLP_LO), 0,
+		"LLP reset by the link loss");
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "nothing flagged");
 	teardown(&t);
@@ -2465,27 +2646,29 @@ test_epdm_both(void)
 	EP_TEST_ASSERT(t.info.exports_epdm && t.info.exports_pedm, "export flags");
 	h = (volatile uint8_t *)t.bar[t.info.slice_bar].addr + t.info.slice_off;
 	EP_TEST_ASSERT_EQ(le32(h), EPDM_MAGIC, "slice magic");
-	EP_TEST_ASSERT_EQ(le32(h + 0x1c), 1, "read channels only in the slice");
-	EP_TEST_ASSERT_EQ(le32(h + 0x0c), t.reg_bar, "same register window: BAR");
-	EP_TEST_ASSERT_EQ(le32(h + 0x10), t.reg_off, "same register window: offset");
-	EP_TEST_ASSERT_EQ(le32(h + 0x20 + 0x10), (uint32_t)t.desc[RD][0].addr,
-		"same ring address");
-	EP_TEST_ASSERT((uint8_t *)t.bar[t.info.slice_bar].addr + le32(h + 0x20 + 4) ==
+	EP_TEST_ASSERT_EQ(le32(h + EPDM_HDR_NUM_CHANS), 1, "read channels only in the slice");
+	EP_TEST_ASSERT_EQ(le32(h + EPDM_HDR_CTRL_BAR), t.reg_bar, "same register window: BAR");
+	EP_TEST_ASSERT_EQ(le32(h + EPDM_HDR_CTRL_OFFSET), t.reg_off,
+		"same register window: offset");
+	EP_TEST_ASSERT_EQ(le32(h + EPDM_HDR_CHANS + EPDM_CH_DESC_PHYS_ADDR_LO),
+		(uint32_t)t.desc[RD][0].addr, "same ring address");
+	EP_TEST_ASSERT((uint8_t *)t.bar[t.info.slice_bar].addr +
+		le32(h + EPDM_HDR_CHANS + EPDM_CH_DESC_OFFSET) ==
 		t.desc[RD][0].host, "same descriptor window");
 	EP_TEST_ASSERT(t.desc[WR][0].host < (uint8_t *)h || t.desc[WR][0].host >=
-		(uint8_t *)h + le32(h + 8), "write window outside the slice");
+		(uint8_t *)h + le32(h + EPDM_HDR_TOTAL_SIZE), "write window outside the slice");
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "violations");
 	teardown(&t);
 
 	/* before HOST_REQ the host may be an EPDM one; after, READY rules */
 	EP_TEST_ASSERT_EQ(setup_epdm(&t, "thread=0,export=both,wr=1,rd=1,meta_bar=1"), 0,
 		"EPDM side");
-	w32(&t, 0x02c, 1);			/* rd_engine_en */
+	w32(&t, EDMA_RD_ENGINE_EN, 1);
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT_EQ(violations(&t), 0, "EPDM host, no handshake");
 	set_host_req(&t);
 	ep_model_poll(t.m);
-	w32(&t, 0x02c, 0);
+	w32(&t, EDMA_RD_ENGINE_EN, 0);
 	ep_model_poll(t.m);
 	EP_TEST_ASSERT(viol_has(&t, "before READY was ever set"), "PEDM host before READY");
 	teardown(&t);
@@ -2545,34 +2728,36 @@ test_imwr(void)
 	/* HDMA native: watermark (RWIE), then STOP (RSIE), then ABORT (RAIE) */
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,layout=hdma-native"), 0, "setup");
 	b = chb(&t, RD, 0);
-	w32(&t, b + 0x98, (uint32_t)(uintptr_t)&word[0]);	/* msi_watermark */
-	w32(&t, b + 0x9c, (uint32_t)((uintptr_t)&word[0] >> 32));
-	w32(&t, b + 0x90, (uint32_t)(uintptr_t)&word[1]);	/* msi_stop */
-	w32(&t, b + 0x94, (uint32_t)((uintptr_t)&word[1] >> 32));
-	w32(&t, b + 0xa0, (uint32_t)(uintptr_t)&word[2]);	/* msi_abort */
-	w32(&t, b + 0xa4, (uint32_t)((uintptr_t)&word[2] >> 32));
-	w32(&t, b + 0xa8, 0x5a5a1234);				/* msi_msgdata */
+	w32(&t, b + HDMA_CH_MSI_WATERMARK_LO, (uint32_t)(uintptr_t)&word[0]);
+	w32(&t, b + HDMA_CH_MSI_WATERMARK_HI, (uint32_t)((uintptr_t)&word[0] >> 32));
+	w32(&t, b + HDMA_CH_MSI_STOP_LO, (uint32_t)(uintptr_t)&word[1]);
+	w32(&t, b + HDMA_CH_MSI_STOP_HI, (uint32_t)((uintptr_t)&word[1] >> 32));
+	w32(&t, b + HDMA_CH_MSI_ABORT_LO, (uint32_t)(uintptr_t)&word[2]);
+	w32(&t, b + HDMA_CH_MSI_ABORT_HI, (uint32_t)((uintptr_t)&word[2] >> 32));
+	w32(&t, b + HDMA_CH_MSI_MSGDATA, 0x5a5a1234);
 	ll_data(&t, RD, 0, 0, CB | RIE, 64, (uintptr_t)buf, 0x4000000);
 	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
 	/* start_ch's int_setup has no remote enables: only the watermark IMWr */
 	run(&t);
 	EP_TEST_ASSERT_EQ(word[0], 0x5a5a1234, "watermark IMWr data");
 	EP_TEST_ASSERT_EQ(word[1], 0, "no STOP IMWr without RSIE");
-	w32(&t, b + 0x88, 0x7 | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6));
+	w32(&t, b + HDMA_CH_INT_SETUP, HDMA_INT_SETUP_MASKS | HDMA_INT_SETUP_RSIE |
+		HDMA_INT_SETUP_LSIE | HDMA_INT_SETUP_RAIE | HDMA_INT_SETUP_LAIE);
 	ll_data(&t, RD, 0, 1, CB, 64, (uintptr_t)buf, 0x4000000);
 	ll_data(&t, RD, 0, 2, CB, 64, 0xdead0000, 0x4000000);	/* IOMMU fault */
 	ring(&t, RD, 0);
 	run(&t);
 	EP_TEST_ASSERT_EQ(word[2], 0x5a5a1234, "ABORT IMWr with RAIE");
 	/* an IMWr address the host does not map is dropped and counted */
-	w32(&t, b + 0x8c, 7);
+	w32(&t, b + HDMA_CH_INT_CLEAR, HDMA_INT_STOP | HDMA_INT_WATERMARK | HDMA_INT_ABORT);
 	run(&t);	/* the clear is seen before the restart rings */
-	w32(&t, b + 0x90, 0x10);
-	w32(&t, b + 0x94, 0);
+	w32(&t, b + HDMA_CH_MSI_STOP_LO, 0x10);
+	w32(&t, b + HDMA_CH_MSI_STOP_HI, 0);
 	ll_data(&t, RD, 0, 0, CB, 64, (uintptr_t)buf, 0x4000000);
 	ll_data(&t, RD, 0, 1, 0, 64, (uintptr_t)buf, 0x4000000);	/* stop here */
 	start_ch(&t, RD, 0, true, slot_addr(&t, RD, 0, 0), 1);
-	w32(&t, b + 0x88, 0x7 | (1 << 3) | (1 << 4) | (1 << 6));
+	w32(&t, b + HDMA_CH_INT_SETUP, HDMA_INT_SETUP_MASKS | HDMA_INT_SETUP_RSIE |
+		HDMA_INT_SETUP_LSIE | HDMA_INT_SETUP_LAIE);
 	run(&t);
 	ep_model_stats_get(t.m, &st);
 	EP_TEST_ASSERT_EQ(st.imwr, 3, "three IMWrs");
@@ -2583,9 +2768,9 @@ test_imwr(void)
 	/* eDMA: DONE IMWr to the direction's address with the channel's 16 bits */
 	word[0] = 0;
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=0,wr=2,rd=2"), 0, "setup eDMA");
-	w32(&t, 0x0cc, (uint32_t)(uintptr_t)&word[0]);		/* rd_done_imwr */
-	w32(&t, 0x0d0, (uint32_t)((uintptr_t)&word[0] >> 32));
-	w32(&t, 0x0dc, 0xbeef0000 | 0xcafe);			/* rd_ch01_imwr_data */
+	w32(&t, EDMA_RD_DONE_IMWR_LO, (uint32_t)(uintptr_t)&word[0]);
+	w32(&t, EDMA_RD_DONE_IMWR_HI, (uint32_t)((uintptr_t)&word[0] >> 32));
+	w32(&t, EDMA_RD_CH01_IMWR_DATA, 0xbeef0000 | 0xcafe);	/* ch1: bits 31:16 */
 	ll_data(&t, RD, 1, 0, CB | LIE | RIE, 64, (uintptr_t)buf, 0x4000000);
 	start_ch(&t, RD, 1, true, slot_addr(&t, RD, 1, 0), 1);
 	run(&t);
@@ -2610,7 +2795,7 @@ test_sync(void)
 
 	EP_TEST_ASSERT_EQ(setup(&t, "thread=1,idle_sleep_us=1000"), 0, "setup");
 	for (i = 0; i < 20; i++) {
-		w32(&t, 0x000, i + 1);		/* ctrl_data_arb_prior: not the host's */
+		w32(&t, EDMA_CTRL_DATA_ARB_PRIOR, i + 1);	/* not the host's */
 		EP_TEST_ASSERT_EQ(ep_model_sync(t.m, 5000), 0, "sync %d", i);
 		EP_TEST_ASSERT_EQ(violations(&t), (uint64_t)i + 1, "write %d seen", i);
 	}
@@ -2652,7 +2837,7 @@ test_restart_needs_clear(void)
 	 * doorbell it sees together with the clear): it runs from where it
 	 * halted
 	 */
-	w32(&t, 0x0ac, 1u << 16);
+	w32(&t, EDMA_RD_INT_CLEAR, EDMA_INT_ABORT(0));
 	run(&t);
 	ring(&t, RD, 0);
 	run(&t);

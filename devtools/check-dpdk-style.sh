@@ -23,8 +23,8 @@
 # Usage: devtools/check-dpdk-style.sh [--setup | --advisory] [repo-root]
 #   --setup     only prepare the cache (install and extract), run no check
 #   --advisory  report a check with findings as SKIP (findings still listed)
-#               and exit 0: how the meson test runs it while the tree still
-#               has findings; without it a finding is a FAIL and exit 1
+#               and exit 0, for a local look at findings; without it (as
+#               the meson test runs it) a finding is a FAIL and exit 1
 # Environment: DPDK_SRC_DIR (where dpdk-*/ lives), DPDK_CHECKPATCH_PATH (use
 # this checkpatch.pl instead of the cached one).
 set -uo pipefail

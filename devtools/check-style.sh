@@ -40,9 +40,12 @@ trailing_ws() {
 		xargs -r grep -nE '[[:space:]]+$' --
 }
 
-space_indent() { # DPDK indents C with tabs (meson with 4 spaces)
-	# Meson files are DPDK's check-meson.py's, run by check-dpdk-style.sh.
-	files '*.c' '*.h' | xargs -r grep -nE '^ {8}' --
+space_indent() { # DPDK indents C with tabs, meson with spaces
+	files '*.c' '*.h' | xargs -r grep -HnE '^ {8}' --
+	# Meson: 4 spaces a level, 8 for a continuation, never a tab. The
+	# finer rules are DPDK's check-meson.py's, run by check-dpdk-style.sh.
+	files 'meson.build' '*/meson.build' 'meson_options.txt' |
+		xargs -r grep -HnE '^ *'$'\t' --
 }
 
 forbidden_tokens() {

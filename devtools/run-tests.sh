@@ -95,13 +95,13 @@ run_suite "$EP_BUILD_DIR" "" ""
 # compiler), in their own build directory. Not the style checks, the
 # bounded fuzz runs (already sanitized, with clang) or the corpus replays.
 # b_lundef=false: the sanitized libraries leave the runtime to the program.
-# -Wno-array-bounds: gcc 12's bounds warnings misfire on code instrumented by
-# UBSan (a memset of a struct member reported out of "bounds [0, 0]"); the
-# unsanitized build keeps them.
+# Not -Werror: warnings are the first build's job, and gcc 12's flow-based
+# warnings (-Warray-bounds, -Wstringop-overflow) misfire on code UBSan
+# instruments (a memset of a struct member "into a region of size 0").
 if [ "${EP_SANITIZE:-1}" != 0 ]; then
 	echo "== building the sanitized tree in ${EP_BUILD_DIR}-asan"
-	if EP_BUILD_DIR=${EP_BUILD_DIR}-asan EP_WERROR=true \
-			EP_MESON_OPTS="-Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-Wno-array-bounds" \
+	if EP_BUILD_DIR=${EP_BUILD_DIR}-asan EP_WERROR=false \
+			EP_MESON_OPTS="-Db_sanitize=address,undefined -Db_lundef=false" \
 			ep_build; then
 		# halt_on_error: a UBSan report ends the program with an error;
 		# detect_leaks: EAL cleanup frees what it allocated (no suppression needed).

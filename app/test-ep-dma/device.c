@@ -83,7 +83,6 @@ ep_dev_describe(int16_t id, struct ep_dev_desc *d)
 	d->min_desc = info.min_desc;
 	d->max_sges = info.max_sges;
 	d->numa_node = info.numa_node;
-	d->configured = info.nb_vchans > 0;
 	d->chan_dir = EP_DIR_MEM2MEM;
 	d->completion = -1;
 #ifdef EP_HAVE_DW_EDMA
@@ -217,21 +216,14 @@ dirs_of(uint64_t capa, char *buf, size_t len)
 }
 
 /*
- * The completion mode of a dw_edma channel. The PMD chooses it at start;
- * before the first start the choice is predicted by the PMD's rule: write
- * channels and read channels with an outbound window write back, other
- * read channels read LLP (or get an IMWr when the function was probed with
- * completion=imwr on HDMA native, which the app cannot see).
+ * The completion mode of a dw_edma channel, as the PMD reports it from the
+ * probe on (a start may still fall back to LLP, e.g. without an IOVA for
+ * the completion word; the run's figures then show the mode it used).
  */
 static void
 completion_of(const struct ep_dev_desc *d, char *buf, size_t len)
 {
-	if (d->configured)
-		snprintf(buf, len, "%s", ep_completion_name(d->completion));
-	else if (d->chan_dir == EP_DIR_DEV2MEM || d->m2m_base != 0)
-		snprintf(buf, len, "write-back (at start)");
-	else
-		snprintf(buf, len, "llp or imwr (at start)");
+	snprintf(buf, len, "%s", ep_completion_name(d->completion));
 }
 
 void

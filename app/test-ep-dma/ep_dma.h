@@ -108,7 +108,6 @@ struct ep_dev_desc {
 	uint16_t max_sges;
 	int numa_node;
 	char driver[EP_NAME_LEN];  /* driver name, "?" when not found */
-	bool configured;           /* has vchans: the mode below is current */
 	bool is_dw_edma;           /* the dw_edma PMD drives it */
 	enum ep_dir chan_dir;      /* dw_edma: the channel's direction */
 	char function[EP_NAME_LEN];/* dw_edma: PCI address or sim vdev name */

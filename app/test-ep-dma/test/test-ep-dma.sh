@@ -380,8 +380,8 @@ t_list() {
 	! grep -q '^device ' "$out" || { note "it ran"; show_out; return 1; }
 	sim_available || return 0
 	grep -Eq "^[0-9]+ +$SIM-wr0 +dma_dw_edma_sim +dev2mem +[0-9]+ +$SIM wr0 \
-+write-back" "$out" && grep -Eq "^[0-9]+ +$SIM-rd0 +dma_dw_edma_sim +mem2dev \
-+[0-9]+ +$SIM rd0 +llp or imwr" "$out" || { note "sim lines"; show_out; return 1; }
++write-back$" "$out" && grep -Eq "^[0-9]+ +$SIM-rd0 +dma_dw_edma_sim +mem2dev \
++[0-9]+ +$SIM rd0 +llp$" "$out" || { note "sim lines"; show_out; return 1; }
 }
 
 t_burst_clamped() {

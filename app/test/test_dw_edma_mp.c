@@ -210,8 +210,8 @@ secondary(int argc, char **argv)
 		printf("FAIL %s/eal_init\n", suite);
 		return 1;
 	}
-	fflush(logf);
 	rte_openlog_stream(stderr);
+	fclose(logf);
 	fputs(logbuf, stderr);
 	/* attached: tell the primary, which checks no register was written */
 	if (write(fd_ready, "r", 1) != 1 || read(fd_go, &go, 1) != 1)

@@ -275,8 +275,9 @@ ep_model_create_ext(const char *name, const char *args, const struct ep_model_en
 	rc = epm_epdm_build(m);
 	if (rc != 0)
 		goto fail;
-	/* What epc_init writes again on a re-init (H=R=0). */
-	memcpy(m->meta_img, m->meta, m->meta_len);
+	/* What epc_init writes again on a re-init (H=R=0); none without a blob. */
+	if (m->meta_len > 0)
+		memcpy(m->meta_img, m->meta, m->meta_len);
 	epm_regs_reset(m);
 	init_channels(m);
 	epm_regs_build_hot(m);

@@ -72,10 +72,10 @@ epm_link_up(struct ep_model *m)
 	 */
 	saved_meta = m->bar[m->cfg.meta_bar].saved != NULL ?
 		(const uint32_t *)m->bar[m->cfg.meta_bar].saved : NULL;
-	if (saved_meta != NULL)
-		memcpy(m->meta_shadow, saved_meta, m->meta_len);
-	else
-		memcpy(m->meta_shadow, m->meta, m->meta_len);
+	/* an EPDM-only export has no blob */
+	if (m->meta_len > 0)
+		memcpy(m->meta_shadow, saved_meta != NULL ? saved_meta : m->meta,
+			m->meta_len);
 	if (m->meta_len >= EPM_META_CTRL + 4) {
 		__atomic_fetch_and(&m->meta[EPM_META_CTRL / 4], ~EPM_CTRL_READY,
 			__ATOMIC_SEQ_CST);

@@ -121,7 +121,9 @@ epm_meta_build(struct ep_model *m, uint32_t msix_vectors)
 		for (i = 0; i < msix_vectors; i++)
 			put32(b, tab + i * 16 + 12, 1);
 	}
-	memcpy(m->meta_shadow, m->meta, m->meta_len);
+	/* an EPDM-only export has no blob */
+	if (m->meta_len > 0)
+		memcpy(m->meta_shadow, m->meta, m->meta_len);
 	return 0;
 }
 

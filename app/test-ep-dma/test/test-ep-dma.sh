@@ -464,7 +464,7 @@ t_sim_projection() {
 		{ d = $c["device"] }
 		d == sim && ($c["proj_mjobs_per_s"] <= 0 ||
 			$c["proj_before_mjobs_per_s"] <= 0 ||
-			$c["mmio_writes_per_job"] < 4 ||
+			$c["mmio_writes_per_job"] < 3 ||
 			$c["completion"] != "write-back" || $c["cyc_med"] <= 0 ||
 			$c["cyc_p99"] < $c["cyc_med"] || $c["link_pct"] == "") { bad = 1 }
 		d == "dma_skeleton0" && ($c["proj_mjobs_per_s"] != "" ||

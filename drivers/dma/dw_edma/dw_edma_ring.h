@@ -88,12 +88,13 @@ slot_ctrl(const struct dw_edma_chan *ch, bool irq)
 }
 
 /*
- * Write one element at head: size, then SAR and DAR as 64-bit stores, the
- * control word last. The first element of an unsubmitted batch is written
- * with its cycle bit inverted so the engine stops in front of it; submit
- * releases it with one control-word write. Later elements of the batch need
- * no barrier of their own: the engine cannot pass the held-back head, and
- * the release barrier orders all of them before it.
+ * Write one element at head in three 64-bit stores: control word and size,
+ * SAR, DAR. The first element of an unsubmitted batch is written with its
+ * cycle bit inverted so the engine stops in front of it; submit releases it
+ * with one control-word store after a barrier. So no element of a batch can
+ * be fetched as valid before all of them are written, and the order inside
+ * an element does not matter (hardware reference P.4): what E.5 asks of
+ * each element (body, barrier, control word) holds for the batch as a whole.
  */
 static inline void
 ring_put(struct dw_edma_chan *ch, uint64_t sar, uint64_t dar, uint32_t len,
@@ -108,18 +109,16 @@ ring_put(struct dw_edma_chan *ch, uint64_t sar, uint64_t dar, uint32_t len,
 	if (idx == ch->nb_slots - 1)
 		ring_write_link(ch);
 	ctrl = slot_ctrl(ch, irq);
-	dw_wr32_relaxed(ch, el + DW_LL_OFF_SIZE, len);
-	dw_wr64_relaxed(ch, el + DW_LL_OFF_SAR_LO, sar);
-	dw_wr64_relaxed(ch, el + DW_LL_OFF_DAR_LO, dar);
 	if (first) {
 		ch->batch_open = true;
 		ch->batch_first = idx;
 		ch->batch_ctrl = ctrl;
 		ctrl ^= DW_LL_CB;
-		/* the engine may be at this slot now: body before control word */
-		rte_io_wmb();
 	}
-	dw_wr32_relaxed(ch, el + DW_LL_OFF_CTRL, ctrl);
+	RTE_BUILD_BUG_ON(DW_LL_OFF_SIZE != DW_LL_OFF_CTRL + 4);
+	dw_wr64_relaxed(ch, el + DW_LL_OFF_CTRL, ctrl | (uint64_t)len << 32);
+	dw_wr64_relaxed(ch, el + DW_LL_OFF_SAR_LO, sar);
+	dw_wr64_relaxed(ch, el + DW_LL_OFF_DAR_LO, dar);
 	s->sar = sar;
 	s->dar = dar;
 	s->len = len;

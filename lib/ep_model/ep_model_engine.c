@@ -538,16 +538,23 @@ do_transfer(struct ep_model *m, struct epm_chan *c, uint32_t size,
 	return EPM_CAUSE_NONE;
 }
 
-/* Timing model: when does the element at c->cur complete? */
+/*
+ * Timing model: when does the element at c->cur complete? An element the
+ * engine prefetched, valid, when the previous one completed (queued) starts
+ * right then, as silicon runs queued elements back to back; the time the
+ * model's thread took to get to it is not the device's. Any other starts
+ * when the thread first sees it.
+ */
 static bool
-element_due(struct ep_model *m, struct epm_chan *c, uint32_t size, uint64_t now)
+element_due(struct ep_model *m, struct epm_chan *c, uint32_t size, uint64_t now,
+		bool queued)
 {
 	uint64_t start, xfer = 0;
 
 	if (m->cfg.element_ns == 0 && m->cfg.bandwidth == 0)
 		return true;
 	if (!c->due_valid || c->due_addr != c->cur) {
-		start = RTE_MAX(now, c->prev_done_ns);
+		start = queued ? c->prev_done_ns : RTE_MAX(now, c->prev_done_ns);
 		if (m->cfg.bandwidth != 0) {
 			/* All channels share the link's bandwidth. */
 			xfer = (uint64_t)size * 1000000000ULL / m->cfg.bandwidth;
@@ -609,7 +616,7 @@ ch_step(struct ep_model *m, struct epm_chan *c, uint64_t now)
 	uint32_t ctl, size;
 	uint64_t sar, dar;
 	enum epm_cause e;
-	bool cb, tcb;
+	bool cb, tcb, queued;
 
 	if (!epm_ch_enabled(m, c)) {
 		/* The host cleared an enable: the channel stops where it is. */
@@ -617,6 +624,7 @@ ch_step(struct ep_model *m, struct epm_chan *c, uint64_t now)
 		return 1;
 	}
 	for (;;) {
+		queued = c->have_pf;
 		if (c->have_pf) {
 			memcpy(w, c->pf_el, sizeof(w));	/* fetched ahead, maybe stale */
 			n = c->pf_len;
@@ -663,7 +671,7 @@ ch_step(struct ep_model *m, struct epm_chan *c, uint64_t now)
 	size = w[1];
 	sar = w[2] | ((uint64_t)w[3] << 32);
 	dar = w[4] | ((uint64_t)w[5] << 32);
-	if (!element_due(m, c, size, now)) {
+	if (!element_due(m, c, size, now, queued)) {
 		/* Already fetched: complete this snapshot later. */
 		memcpy(c->pf_el, w, sizeof(w));
 		c->pf_len = n;

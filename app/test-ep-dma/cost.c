@@ -49,7 +49,8 @@ ep_cost_before(struct ep_access *before, const struct ep_access *now,
 	double flag = w->submits > 0 && w->elements > w->submits ? 1 : 0;
 
 	before->cpu_ns = now->cpu_ns;
-	before->reads = w->submits + w->cpl_calls;
+	/* the old driver read LLP on every completion call with work in flight */
+	before->reads = w->submits + w->cpl_calls + w->idle_polls;
 	before->stores = 6 * w->elements + w->submits * (2 + flag);
 	before->doorbells = w->submits;
 }

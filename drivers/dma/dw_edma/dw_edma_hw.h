@@ -74,7 +74,7 @@
 /* Smallest descriptor window: data, write-back, one free slot, the link. */
 #define DW_EDMA_MIN_DESC_SIZE		(4 * DW_LL_SLOT_SIZE)
 #define DW_LL_OFF_CTRL			0x00
-#define DW_LL_OFF_SIZE			0x04	/* written with the control word, 64-bit */
+#define DW_LL_OFF_SIZE			0x04	/* stored with CTRL, 64-bit */
 #define DW_LL_OFF_SAR_LO		0x08
 #define DW_LL_OFF_SAR_HI		0x0c
 #define DW_LL_OFF_DAR_LO		0x10

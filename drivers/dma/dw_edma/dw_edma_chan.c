@@ -422,9 +422,19 @@ chan_stalled(struct dw_edma_chan *ch, uint64_t now)
 		DW_LOG(DEBUG, "%s: engine stopped at slot %u with work released, ringing "
 			"again (missed doorbell)", ch->name, ch->hw_done);
 	} else if (ch->noprog_retries == 1) {
-		/* one re-ring is the normal cure; a second one is worth a line */
-		DW_LOG(NOTICE, "%s: engine still stopped at slot %u after a re-ring, "
-			"ringing again", ch->name, ch->hw_done);
+		/*
+		 * One re-ring is the normal cure; a second one is worth a line,
+		 * at most one a second (a starved software model makes many).
+		 */
+		if (now - ch->rering_note_tsc >= rte_get_timer_hz()) {
+			DW_LOG(NOTICE, "%s: engine still stopped at slot %u after a re-ring, "
+				"ringing again (%u more such episodes since the last line)",
+				ch->name, ch->hw_done, ch->rering_quiet);
+			ch->rering_note_tsc = now;
+			ch->rering_quiet = 0;
+		} else {
+			ch->rering_quiet++;
+		}
 	} else if (now - ch->retry_t0 > ch->fail_cycles) {
 		DW_LOG(ERR, "%s: engine stays stopped at slot %u after %u doorbells in %"
 			PRIu64 " ms: failing the job there and restarting", ch->name,

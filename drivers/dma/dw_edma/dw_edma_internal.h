@@ -327,6 +327,8 @@ struct dw_edma_chan {
 	uint64_t fail_cycles;         /* restart refused this long: fail the job */
 	uint64_t retry_t0;            /* TSC of the first re-ring of an episode, 0: none */
 	uint16_t noprog_retries;      /* doorbell retries since the last progress */
+	uint32_t rering_quiet;        /* "still stopped" lines held back since */
+	uint64_t rering_note_tsc;     /* the last one printed */
 	/*
 	 * An abort was decoded and cleared, but ABORT still read set: the
 	 * device has not acted on the clear yet. The recovery (fresh ring,

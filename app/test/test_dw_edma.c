@@ -202,9 +202,10 @@ t_data(const char *layout)
 /*
  * --- BAR placement -------------------------------------------------------------
  * The endpoint chooses where the blob, the register window and the descriptor
- * windows live (hardware reference A.7, B.2): metadata in a BAR other than 0, registers and
- * descriptors sharing one BAR at non-zero offsets, an MSI-X table after the
- * blob or none. Discovery must follow the metadata, not assume a layout.
+ * windows live (hardware reference A.7, B.2): metadata in a BAR other than 0,
+ * registers and descriptors sharing one BAR at non-zero offsets, an MSI-X table
+ * after the blob or none. Discovery must follow the metadata, not assume a
+ * layout.
  */
 static int
 t_placement(const char *layout)
@@ -1060,10 +1061,10 @@ t_host_req_viol_dump(const struct t_sim *s)
 }
 
 /*
- * The endpoint re-ran epc_deinit + epc_init (hardware reference B.4, the model's
- * ep_model_reinit()): channels quiesced, READY and HOST_REQ both clear,
- * register block reset. Jobs in flight end with a link error; READY comes
- * back only if the driver raises HOST_REQ again, then the device works.
+ * The endpoint re-ran epc_deinit + epc_init (hardware reference B.4, the
+ * model's ep_model_reinit()): channels quiesced, READY and HOST_REQ both clear,
+ * register block reset. Jobs in flight end with a link error; READY comes back
+ * only if the driver raises HOST_REQ again, then the device works.
  */
 static int
 t_host_req(const char *layout)

@@ -3,12 +3,12 @@
  */
 
 /*
- * Hostile metadata: each validation rule of hardware reference A.6 broken on its own in an
- * otherwise valid blob, fed to the driver through the model's metadata_file
- * key. The probe must fail cleanly, touch no DMA register, leave HOST_REQ
- * clear, and cause no ownership violation.
- * Also the page-readability check behind the vfio MSI-X hole fallback
- * (hardware reference B.6).
+ * Hostile metadata: each validation rule of hardware reference A.6 broken on
+ * its own in an otherwise valid blob, fed to the driver through the model's
+ * metadata_file key. The probe must fail cleanly, touch no DMA register, leave
+ * HOST_REQ clear, and cause no ownership violation. Also the page-readability
+ * check behind the vfio MSI-X hole fallback (hardware reference B.6).
+ *
  * Usage: test_dw_edma_meta <EAL args> [-- case-filter]
  */
 

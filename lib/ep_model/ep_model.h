@@ -292,18 +292,18 @@ int ep_model_link_set(struct ep_model *m, bool up);
 int ep_model_ready_set(struct ep_model *m, bool ready);
 
 /**
- * Re-initialise the endpoint function, as the endpoint's epc_deinit followed
- * by epc_init does (hardware reference B.4): the channels are quiesced (a running channel
- * stops), HOST_REQ and READY are cleared (atomically: the host may be
- * writing the CTRL word), the metadata blob is written again as at creation
- * (or the loaded metadata_file image restored) with both bits clear, the
- * register window comes back reset as after a link up, a READY drop held by
- * ep_model_ready_set(false) is forgotten, and the poll work restarts:
- * READY is set only after the host sets HOST_REQ again, at the first poll
- * one ready_poll_ms period or more from now. Descriptor windows and
- * endpoint memory keep their contents. While the link is down the re-init
- * is remembered and takes effect when the link comes back up. Host writes
- * to the register window while READY is 0 are violations, as always.
+ * Re-initialise the endpoint function, as the endpoint's epc_deinit followed by
+ * epc_init does (hardware reference B.4): the channels are quiesced (a running
+ * channel stops), HOST_REQ and READY are cleared (atomically: the host may be
+ * writing the CTRL word), the metadata blob is written again as at creation (or
+ * the loaded metadata_file image restored) with both bits clear, the register
+ * window comes back reset as after a link up, a READY drop held by
+ * ep_model_ready_set(false) is forgotten, and the poll work restarts: READY is
+ * set only after the host sets HOST_REQ again, at the first poll one
+ * ready_poll_ms period or more from now. Descriptor windows and endpoint memory
+ * keep their contents. While the link is down the re-init is remembered and
+ * takes effect when the link comes back up. Host writes to the register window
+ * while READY is 0 are violations, as always.
  * @return 0, or -EINVAL when m is NULL.
  */
 int ep_model_reinit(struct ep_model *m);

@@ -3,10 +3,11 @@
  */
 
 /*
- * The DMA engine: doorbells, linked-list walking with cycle bits (hardware reference C.5,
- * C.6, D.2), data movement through the endpoint's address decode and the
- * host IOMMU, progress and status reporting, aborts, the missed-doorbell
- * quirk (hardware reference C.8), optional timing, and the engine thread.
+ * The DMA engine: doorbells, linked-list walking with cycle bits (hardware
+ * reference C.5, C.6, D.2), data movement through the endpoint's address decode
+ * and the host IOMMU, progress and status reporting, aborts, the
+ * missed-doorbell quirk (hardware reference C.8), optional timing, and the
+ * engine thread.
  */
 
 #include <errno.h>
@@ -195,9 +196,9 @@ static enum epm_cause resolve_host(struct ep_model *m, const struct epm_chan *c,
 /*
  * Interrupt memory write (IMWr): a posted 32-bit write of data to the host
  * address in the register pair at addr_off of the channel's or direction's
- * block (hardware reference C.1 done/abort_imwr, D.1 msi_*), through the same IOMMU and
- * requester-function checks as the channel's data. An address the host
- * does not map is dropped, as the host IOMMU drops it.
+ * block (hardware reference C.1 done/abort_imwr, D.1 msi_*), through the same
+ * IOMMU and requester-function checks as the channel's data. An address the
+ * host does not map is dropped, as the host IOMMU drops it.
  */
 static void
 imwr_send(struct ep_model *m, const struct epm_chan *c, uint32_t addr_off, uint32_t data)

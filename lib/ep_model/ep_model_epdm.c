@@ -3,8 +3,8 @@
  */
 
 /*
- * The vNTB "EPDM" ABI v1 export (hardware reference F): instead of, or beside, the PEDM
- * blob the endpoint publishes a slice in one BAR,
+ * The vNTB "EPDM" ABI v1 export (hardware reference F): instead of, or beside,
+ * the PEDM blob the endpoint publishes a slice in one BAR,
  *
  *   [header][controller window, optional][descriptor window 0]...[N-1]
  *

@@ -3,8 +3,9 @@
  */
 
 /*
- * Link, READY and re-init events (hardware reference B.4 link_down/link_up, epc_deinit
- * then epc_init), used by the API and by the scheduled fault-injection keys.
+ * Link, READY and re-init events (hardware reference B.4 link_down/link_up,
+ * epc_deinit then epc_init), used by the API and by the scheduled
+ * fault-injection keys.
  */
 
 #include <errno.h>

@@ -3,8 +3,9 @@
  */
 
 /*
- * The PEDM metadata blob (hardware reference A), its MSI-X neighbours, a metadata image
- * loaded from a file, and the HOST_REQ/READY handshake (hardware reference B.3/B.4).
+ * The PEDM metadata blob (hardware reference A), its MSI-X neighbours, a
+ * metadata image loaded from a file, and the HOST_REQ/READY handshake (hardware
+ * reference B.3/B.4).
  */
 
 #include <errno.h>

@@ -281,8 +281,8 @@ epm_reg_live(const struct ep_model *m, uint32_t off)
 }
 
 /*
- * Ownership check of one host write (hardware reference E.1, E.6). Returns true when the
- * host owns the register. For int_clear the check is per bit (below).
+ * Ownership check of one host write (hardware reference E.1, E.6). Returns true
+ * when the host owns the register. For int_clear the check is per bit (below).
  */
 static bool
 check_owner(struct ep_model *m, uint32_t off, uint32_t val,

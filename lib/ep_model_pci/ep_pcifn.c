@@ -184,9 +184,10 @@ ep_pcifn_opts_init(struct ep_pcifn_opts *o, enum ep_pcifn_kind kind)
 	memset(o, 0, sizeof(*o));
 	o->kind = kind;
 	/*
-	 * The real function has no fixed ID (hardware reference B.1): its administrator
-	 * writes one. Synopsys' vendor ID with device IDs no Linux driver
-	 * claims, so that nothing but an explicit bind takes the function.
+	 * The real function has no fixed ID (hardware reference B.1): its
+	 * administrator writes one. Synopsys' vendor ID with device IDs no
+	 * Linux driver claims, so that nothing but an explicit bind takes the
+	 * function.
 	 */
 	o->vendor = 0x16c3;
 	o->device = kind == EP_PCIFN_DMA ? 0xed01 : 0xed00;
@@ -829,10 +830,10 @@ ep_pcifn_reset(struct ep_pcifn *fn)
 	__atomic_store_n(&fn->bus_master, false, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&fn->resets, 1, __ATOMIC_RELAXED);
 	/*
-	 * A reset from the host side takes the endpoint controller through
-	 * its reset too: the endpoint function runs epc_deinit and epc_init
-	 * (hardware reference B.4), so the next driver finds HOST_REQ and READY clear and
-	 * handshakes again, as after a host reboot on silicon.
+	 * A reset from the host side takes the endpoint controller through its
+	 * reset too: the endpoint function runs epc_deinit and epc_init
+	 * (hardware reference B.4), so the next driver finds HOST_REQ and READY
+	 * clear and handshakes again, as after a host reboot on silicon.
 	 */
 	if (fn->model != NULL)
 		ep_model_reinit(fn->model);

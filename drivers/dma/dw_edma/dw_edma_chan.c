@@ -108,8 +108,8 @@ dw_edma_chan_reprogram(struct dw_edma_chan *ch)
 }
 
 /*
- * In the error state: watch READY (rate-limited). An endpoint that ran
- * epc_init again cleared HOST_REQ with READY (hardware reference B.4): ask again. When
+ * In the error state: watch READY (rate-limited). An endpoint that ran epc_init
+ * again cleared HOST_REQ with READY (hardware reference B.4): ask again. When
  * READY is back, recover only if the channel's metadata is unchanged.
  */
 static void

@@ -77,11 +77,12 @@ dw_edma_log_line(uint32_t level, uint32_t logtype, const char *format, ...)
  * mem_resource[i].addr in all three versions.
  *
  * Metadata reads go through the BAR mapping. When vfio-pci cannot mmap the
- * MSI-X page that the blob shares (hardware reference B.6), they go through the device's
- * vfio region instead: 24.11+ offers rte_pci_mmio_read()/rte_pci_mmio_write()
- * for that; 22.11 has no such call, so there we ask vfio for the region
- * offset of the BAR (VFIO_DEVICE_GET_REGION_INFO) and pread()/pwrite() the
- * device fd ourselves. Either way: one system call per access.
+ * MSI-X page that the blob shares (hardware reference B.6), they go through the
+ * device's vfio region instead: 24.11+ offers
+ * rte_pci_mmio_read()/rte_pci_mmio_write() for that; 22.11 has no such call, so
+ * there we ask vfio for the region offset of the BAR
+ * (VFIO_DEVICE_GET_REGION_INFO) and pread()/pwrite() the device fd ourselves.
+ * Either way: one system call per access.
  */
 #if RTE_VERSION_NUM(24, 11, 0, 0) <= RTE_VERSION
 #define DW_EDMA_HAVE_PCI_MMIO 1

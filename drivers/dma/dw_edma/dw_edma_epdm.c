@@ -122,8 +122,8 @@ dw_edma_epdm_requested(const char *args)
 
 /*
  * Windows the fast path uses as plain MMIO (and a header read through the
- * mapping) must not fall into a hole of the BAR mapping (hardware reference B.6). An
- * unknown answer (maps unreadable) is not held against the window.
+ * mapping) must not fall into a hole of the BAR mapping (hardware reference
+ * B.6). An unknown answer (maps unreadable) is not held against the window.
  */
 static int
 epdm_mapped(const struct dw_edma_fn *fn, const char *what, uint8_t bar, uint64_t off,
@@ -499,8 +499,9 @@ dw_edma_epdm_discover(struct dw_edma_fn *fn)
 	 * The ABI lets the endpoint export a prefix of its read channels, but
 	 * the eDMA unroll per-direction registers (engine enable, doorbell,
 	 * interrupt mask/clear) would then be shared with the endpoint's own
-	 * read channels (hardware reference E.1): like the PEDM front end, accept only a
-	 * direction exported whole. Reads the controller's CTRL register.
+	 * read channels (hardware reference E.1): like the PEDM front end,
+	 * accept only a direction exported whole. Reads the controller's CTRL
+	 * register.
 	 */
 	rc = dw_edma_meta_whole_dirs(fn);
 	if (rc != 0)

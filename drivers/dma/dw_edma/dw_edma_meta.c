@@ -3,8 +3,8 @@
  */
 
 /*
- * Metadata discovery (hardware reference A and B.3): scan the BARs for the PEDM blob,
- * validate it as untrusted input against the real BAR lengths, do the
+ * Metadata discovery (hardware reference A and B.3): scan the BARs for the PEDM
+ * blob, validate it as untrusted input against the real BAR lengths, do the
  * HOST_REQ/READY handshake, validate again and locate the windows.
  */
 
@@ -22,9 +22,9 @@ meta_rd(const struct dw_edma_fn *fn, uint8_t bar, uint64_t off)
 }
 
 /*
- * Windows the fast path uses as plain MMIO must not fall into a hole of the
- * BAR mapping (the MSI-X page vfio-pci left out, hardware reference B.6). An unknown
- * answer (maps unreadable) is not held against the window.
+ * Windows the fast path uses as plain MMIO must not fall into a hole of the BAR
+ * mapping (the MSI-X page vfio-pci left out, hardware reference B.6). An
+ * unknown answer (maps unreadable) is not held against the window.
  */
 static int
 meta_window_mapped(const struct dw_edma_fn *fn, const char *what, uint8_t bar,
@@ -295,7 +295,8 @@ meta_check_overlaps(struct dw_edma_fn *fn, const struct dw_edma_meta *m)
 
 /*
  * eDMA v0 per-direction registers are owned only when the direction is
- * delegated whole (hardware reference E.1): compare with the controller's channel counts.
+ * delegated whole (hardware reference E.1): compare with the controller's
+ * channel counts.
  */
 static int
 meta_check_whole_dirs(struct dw_edma_fn *fn, const struct dw_edma_meta *m)

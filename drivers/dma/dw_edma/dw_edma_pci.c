@@ -4,9 +4,9 @@
 
 /*
  * PCI probe: the endpoint DMA function has no fixed IDs, so match the DMA
- * controller class (0x0801, prog-if 0) on any vendor and confirm by finding
- * the metadata magic in a BAR (hardware reference B.1, B.3). A second driver takes a vNTB
- * function the user names with epdm_* devargs (hardware reference F).
+ * controller class (0x0801, prog-if 0) on any vendor and confirm by finding the
+ * metadata magic in a BAR (hardware reference B.1, B.3). A second driver takes
+ * a vNTB function the user names with epdm_* devargs (hardware reference F).
  */
 
 #include <errno.h>
@@ -21,9 +21,9 @@
 
 /*
  * Metadata accessors of a function with at least one BAR in region access
- * (hardware reference B.6): such BARs go through the vfio region, the others through the
- * mapping. A failed region read returns all-ones, which every check treats
- * like a lost link, so a broken fd cannot be mistaken for a valid blob.
+ * (hardware reference B.6): such BARs go through the vfio region, the others
+ * through the mapping. A failed region read returns all-ones, which every check
+ * treats like a lost link, so a broken fd cannot be mistaken for a valid blob.
  */
 static uint32_t
 pci_meta_rd32(const struct dw_edma_fn *fn, uint8_t bar, uint64_t off)

@@ -6,11 +6,11 @@
 #define DW_EDMA_RING_H
 
 /*
- * Ring primitives shared by the fast path (enqueue, submit, completion
- * polling) and the channel poller (replay after an abort, re-ringing a
- * missed doorbell). The ring is the channel's whole descriptor window
- * (hardware reference C.6 "circular ring"): nb_slots data slots, one always free, then a
- * permanent link element back to DESC_ADDR. Inline: they run per element.
+ * Ring primitives shared by the fast path (enqueue, submit, completion polling)
+ * and the channel poller (replay after an abort, re-ringing a missed doorbell).
+ * The ring is the channel's whole descriptor window (hardware reference C.6
+ * "circular ring"): nb_slots data slots, one always free, then a permanent link
+ * element back to DESC_ADDR. Inline: they run per element.
  */
 
 #include <rte_cycles.h>

@@ -3,10 +3,11 @@
  */
 
 /*
- * Register backend for the eDMA v0 register map: unroll (map format 1) and
- * HDMA compat (5). Per-direction registers are shared by all channels of a
- * direction, which the EP delegates whole (hardware reference E.1); read-modify-writes of
- * them take the function lock because each channel is its own rte_dma device.
+ * Register backend for the eDMA v0 register map: unroll (map format 1) and HDMA
+ * compat (5). Per-direction registers are shared by all channels of a
+ * direction, which the EP delegates whole (hardware reference E.1);
+ * read-modify-writes of them take the function lock because each channel is its
+ * own rte_dma device.
  */
 
 #include <inttypes.h>

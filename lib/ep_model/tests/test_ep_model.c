@@ -2710,10 +2710,11 @@ test_epdm_config(void)
 }
 
 /*
- * IMWr (hardware reference C.1, D.1, E.2): an element with RIE (HDMA: RWIE) that completes
- * writes the IMWr data to the host address in the IMWr registers; HDMA also
- * on STOP with RSIE and on ABORT with RAIE. The address goes through the
- * host IOMMU like data: an unmapped one is dropped and counted.
+ * IMWr (hardware reference C.1, D.1, E.2): an element with RIE (HDMA: RWIE)
+ * that completes writes the IMWr data to the host address in the IMWr
+ * registers; HDMA also on STOP with RSIE and on ABORT with RAIE. The address
+ * goes through the host IOMMU like data: an unmapped one is dropped and
+ * counted.
  */
 static int
 test_imwr(void)

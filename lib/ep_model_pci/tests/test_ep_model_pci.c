@@ -391,9 +391,9 @@ handshake(struct qc *c, const struct dev *d)
 }
 
 /*
- * One data element on channel 0 of dir (eDMA unroll registers, hardware reference C),
- * written through the BARs as the driver writes it. Returns the status
- * word's DONE/ABORT bits for the channel, or -1.
+ * One data element on channel 0 of dir (eDMA unroll registers, hardware
+ * reference C), written through the BARs as the driver writes it. Returns the
+ * status word's DONE/ABORT bits for the channel, or -1.
  */
 static int64_t
 run_elem(struct qc *c, const struct dev *d, int dir, unsigned int func, uint64_t sar,

@@ -118,10 +118,39 @@ set_field(uint8_t *b, uint32_t off, uint32_t mask, unsigned int shift, uint32_t 
 	put32(b, off, (get32(b, off) & ~(mask << shift)) | ((v & mask) << shift));
 }
 
+/* One blob field set to a value: put32() is mask 0xffffffff, shift 0. */
+struct field_edit {
+	const char *name;
+	uint32_t off, mask;
+	unsigned int shift;
+	uint32_t val;
+};
+
+/* Changed between the driver's two reads (before and after READY). */
+static const struct field_edit second_read[] = {
+	{ "b-magic-gone", DW_META_OFF_MAGIC, UINT32_MAX, 0, 0 },
+	{ "b-es-big", DW_META_OFF_CTRL, 0xff, 19, 0xfc },
+	{ "b-desc-outside", ENTRY(0) + DW_CH_OFF_DESC_LO, UINT32_MAX, 0, 0xfffff000 },
+	{ "b-desc-huge", ENTRY(0) + DW_CH_OFF_DESC_SIZE, UINT32_MAX, 0, 0xffffffff },
+	{ "b-reg-small", DW_META_OFF_REG_SIZE, UINT32_MAX, 0, 0x100 },
+};
+
+/* Rules broken in the first read. */
+static const struct field_edit first_read[] = {
+	{ "a-rev", DW_META_OFF_HDR, 0xff, 0, 2 },
+	{ "a-len-bar", DW_META_OFF_HDR, 0xffff, 16, 0xffff },
+	{ "a-legacy", DW_META_OFF_LAYOUT, 0xff, 8, 0 },
+	{ "a-reg-bar", DW_META_OFF_CTRL, 0x7, 0, 6 },
+	{ "a-no-ch", DW_META_OFF_CTRL, 0xffff, 3, 0 },
+	{ "a-es-odd", DW_META_OFF_CTRL, 0xff, 19, 0x2e },
+	{ "a-desc-bar", ENTRY(0), 0x7, 8, 5 },
+	{ "a-4g", ENTRY(0) + DW_CH_OFF_DADDR_LO, UINT32_MAX, 0, 0xfffff800 },
+};
+
 int
 fuzz_write_seeds(const char *dir)
 {
-	unsigned int c;
+	unsigned int c, i;
 
 	for (c = 0; c < RTE_DIM(configs); c++) {
 		struct img im, v;
@@ -138,53 +167,26 @@ fuzz_write_seeds(const char *dir)
 		v = im;
 		v.h.flags = 4;
 		write_seed(dir, "valid-llp", &v, NULL, 0);
-		/* changes between the two reads */
-		memcpy(b, im.a, im.a_len);
-		put32(b, DW_META_OFF_MAGIC, 0);
-		write_seed(dir, "b-magic-gone", &im, b, im.a_len);
+		for (i = 0; i < RTE_DIM(second_read); i++) {
+			const struct field_edit *e = &second_read[i];
+
+			memcpy(b, im.a, im.a_len);
+			set_field(b, e->off, e->mask, e->shift, e->val);
+			write_seed(dir, e->name, &im, b, im.a_len);
+		}
 		memcpy(b, im.a, im.a_len);
 		set_field(b, DW_META_OFF_CTRL, 0xff, 3, DW_META_CTRL_WR(get32(b, 8)) + 1);
 		write_seed(dir, "b-more-wr", &im, b, im.a_len);
 		memcpy(b, im.a, im.a_len);
-		set_field(b, DW_META_OFF_CTRL, 0xff, 19, 0xfc);
-		write_seed(dir, "b-es-big", &im, b, im.a_len);
-		memcpy(b, im.a, im.a_len);
-		put32(b, ENTRY(0) + DW_CH_OFF_DESC_LO, 0xfffff000);
-		write_seed(dir, "b-desc-outside", &im, b, im.a_len);
-		memcpy(b, im.a, im.a_len);
-		put32(b, ENTRY(0) + DW_CH_OFF_DESC_SIZE, 0xffffffff);
-		write_seed(dir, "b-desc-huge", &im, b, im.a_len);
-		memcpy(b, im.a, im.a_len);
-		put32(b, DW_META_OFF_REG_SIZE, 0x100);
-		write_seed(dir, "b-reg-small", &im, b, im.a_len);
-		memcpy(b, im.a, im.a_len);
 		set_field(b, DW_META_OFF_HDR, 0xffff, 16, 0x1c);
 		write_seed(dir, "b-short", &im, b, 0x20);
-		/* rules broken in the first read */
-		v = im;
-		set_field(v.a, DW_META_OFF_HDR, 0xff, 0, 2);
-		write_seed(dir, "a-rev", &v, NULL, 0);
-		v = im;
-		set_field(v.a, DW_META_OFF_HDR, 0xffff, 16, 0xffff);
-		write_seed(dir, "a-len-bar", &v, NULL, 0);
-		v = im;
-		set_field(v.a, DW_META_OFF_LAYOUT, 0xff, 8, 0);
-		write_seed(dir, "a-legacy", &v, NULL, 0);
-		v = im;
-		set_field(v.a, DW_META_OFF_CTRL, 0x7, 0, 6);
-		write_seed(dir, "a-reg-bar", &v, NULL, 0);
-		v = im;
-		set_field(v.a, DW_META_OFF_CTRL, 0xffff, 3, 0);
-		write_seed(dir, "a-no-ch", &v, NULL, 0);
-		v = im;
-		set_field(v.a, DW_META_OFF_CTRL, 0xff, 19, 0x2e);
-		write_seed(dir, "a-es-odd", &v, NULL, 0);
-		v = im;
-		set_field(v.a, ENTRY(0), 0x7, 8, 5);
-		write_seed(dir, "a-desc-bar", &v, NULL, 0);
-		v = im;
-		put32(v.a, ENTRY(0) + DW_CH_OFF_DADDR_LO, 0xfffff800);
-		write_seed(dir, "a-4g", &v, NULL, 0);
+		for (i = 0; i < RTE_DIM(first_read); i++) {
+			const struct field_edit *e = &first_read[i];
+
+			v = im;
+			set_field(v.a, e->off, e->mask, e->shift, e->val);
+			write_seed(dir, e->name, &v, NULL, 0);
+		}
 		v = im;
 		put32(v.a, ENTRY(0), get32(v.a, ENTRY(0)) | DW_CH_CTRL_AUX_VALID);
 		write_seed(dir, "a-aux", &v, NULL, 0);

@@ -215,22 +215,12 @@ dirs_of(uint64_t capa, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
-/*
- * The completion mode of a dw_edma channel, as the PMD reports it from the
- * probe on (a start may still fall back to LLP, e.g. without an IOVA for
- * the completion word; the run's figures then show the mode it used).
- */
-static void
-completion_of(const struct ep_dev_desc *d, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", ep_completion_name(d->completion));
-}
-
 void
 ep_dev_list(FILE *f)
 {
 	struct ep_dev_desc d;
-	char dirs[40], chan[80], cpl[32];
+	const char *cpl;
+	char dirs[40], chan[80];
 	int16_t id;
 
 	fprintf(f, "%-3s %-28s %-18s %-16s %8s  %-26s %s\n", "id", "name",
@@ -243,10 +233,15 @@ ep_dev_list(FILE *f)
 		if (d.is_dw_edma) {
 			snprintf(chan, sizeof(chan), "%s %s%u", d.function,
 				d.chan_dir == EP_DIR_DEV2MEM ? "wr" : "rd", d.hw_ch);
-			completion_of(&d, cpl, sizeof(cpl));
+			/*
+			 * as the PMD reports it from the probe on (a start may
+			 * still fall back to LLP; a run's figures show the mode
+			 * it used)
+			 */
+			cpl = ep_completion_name(d.completion);
 		} else {
 			snprintf(chan, sizeof(chan), "-");
-			snprintf(cpl, sizeof(cpl), "-");
+			cpl = "-";
 		}
 		fprintf(f, "%-3d %-28s %-18s %-16s %8u  %-26s %s\n", id, d.name,
 			d.driver, dirs, d.max_desc, chan, cpl);
@@ -268,15 +263,12 @@ ep_dev_print_info(FILE *f, int16_t id)
 		d.max_desc, d.max_sges, d.numa_node);
 	fprintf(f, "  driver %s\n", d.driver);
 	if (d.is_dw_edma) {
-		char cpl[32];
-
-		completion_of(&d, cpl, sizeof(cpl));
 		fprintf(f, "  dw_edma channel %s %s%u (%s)", d.function,
 			d.chan_dir == EP_DIR_DEV2MEM ? "wr" : "rd", d.hw_ch,
 			ep_dir_name(d.chan_dir));
 		if (d.m2m_base)
 			fprintf(f, ", mem2mem window at 0x%" PRIx64, d.m2m_base);
-		fprintf(f, ", completion %s\n", cpl);
+		fprintf(f, ", completion %s\n", ep_completion_name(d.completion));
 	}
 	if (d.has_ep_mem)
 		fprintf(f, "  simulated endpoint memory 0x%" PRIx64 " + %" PRIu64

@@ -103,6 +103,7 @@ publish_llp_at(struct ep_model *m, struct epm_chan *c, uint64_t pos)
 	epm_reg_update(m, c->blk + lo, UINT32_MAX, (uint32_t)pos);
 }
 
+/* The true position; llp_lag's trailing one starts over from here. */
 static void
 publish_llp(struct ep_model *m, struct epm_chan *c)
 {
@@ -391,7 +392,6 @@ epm_ch_doorbell(struct ep_model *m, struct epm_chan *c, bool stop)
 	c->have_pf = false;
 	c->pending_db = false;
 	c->due_valid = false;
-	c->lie_prev = 0;
 	c->prev_done_ns = epm_now(m);
 	m->stats.doorbells++;
 	publish_state(m, c, false);
@@ -749,17 +749,13 @@ epm_pass(struct ep_model *m, unsigned int rounds)
 	unsigned int r, d, i;
 	int n = 0, k;
 
+	epm_timed(m, now);
 	/*
 	 * Paused (ep_model_pause): as a descheduled engine, notice nothing, not
 	 * even doorbells; scheduled events and the endpoint's handshake work
-	 * (its own CPU) go on.
+	 * (its own CPU, epm_timed above) go on.
 	 */
-	if (now < m->pause_until_ns) {
-		epm_timed(m, now);
-		return 0;
-	}
-	epm_timed(m, now);
-	if (m->link_down)
+	if (now < m->pause_until_ns || m->link_down)
 		return 0;
 	/* poll() (one round) always scans everything: tests are exact. */
 	if (rounds == 1 || m->idle_pass || ++m->passes % EPM_FULL_SCAN_EVERY == 0)

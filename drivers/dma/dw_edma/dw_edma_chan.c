@@ -449,7 +449,7 @@ chan_stalled(struct dw_edma_chan *ch, uint64_t now)
 }
 
 /*
- * No progress for a while (or asked by the control path): read the
+ * No progress for stall_us with work released (or an IMWr without): read the
  * registers. LLP may show progress a lost write-back did not; a running
  * channel is left alone; a stopped one is an abort or a missed doorbell.
  * READY is read too: a dropped READY puts the device in the error state.
@@ -462,7 +462,7 @@ chan_stalled(struct dw_edma_chan *ch, uint64_t now)
  * status said "not running", LLP is where the engine stands (or later).
  */
 void
-dw_edma_chan_diagnose(struct dw_edma_chan *ch, bool full)
+dw_edma_chan_diagnose(struct dw_edma_chan *ch)
 {
 	enum dw_edma_hw_state st = DW_HW_DEAD;
 	uint64_t now = rte_get_timer_cycles();
@@ -485,7 +485,7 @@ dw_edma_chan_diagnose(struct dw_edma_chan *ch, bool full)
 	adv = dw_edma_chan_progress(ch);
 	if (adv < 0)
 		return;
-	if (adv > 0 && !full)
+	if (adv > 0)
 		return;
 	if (!dw_edma_meta_ready(ch)) {
 		dw_edma_chan_err_enter(ch, "READY dropped", 0);
@@ -565,7 +565,7 @@ poll_llp(struct dw_edma_chan *ch, uint64_t now)
 	ch->next_llp = now + RTE_MIN(RTE_MAX(expect / 8, rte_get_timer_hz() / 2000000),
 		ch->stall_cycles);
 	if (adv == 0 && stall_due(ch, now))
-		dw_edma_chan_diagnose(ch, false);
+		dw_edma_chan_diagnose(ch);
 }
 
 /* IMWr completion: the engine wrote the host word; one LLP read tells how far. */
@@ -585,11 +585,11 @@ poll_imwr(struct dw_edma_chan *ch, uint64_t now)
 		adv = dw_edma_chan_progress(ch);
 		/* an IMWr without progress is an ABORT's: look at once */
 		if (adv == 0)
-			dw_edma_chan_diagnose(ch, false);
+			dw_edma_chan_diagnose(ch);
 		return;
 	}
 	if (stall_due(ch, now))
-		dw_edma_chan_diagnose(ch, false);
+		dw_edma_chan_diagnose(ch);
 }
 
 /* The part of chan_poll() that is not a plain write-back load. */
@@ -612,7 +612,7 @@ dw_edma_chan_poll_slow(struct dw_edma_chan *ch)
 	switch (ch->cpl) {
 	case DW_CPL_WB:
 		if (stall_due(ch, now))
-			dw_edma_chan_diagnose(ch, false);
+			dw_edma_chan_diagnose(ch);
 		break;
 	case DW_CPL_IMWR:
 		poll_imwr(ch, now);

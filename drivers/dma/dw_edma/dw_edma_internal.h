@@ -452,7 +452,7 @@ int dw_edma_fn_attach_io(const struct dw_edma_fn_desc *d,
 /* ---- channel progress and recovery (dw_edma_chan.c) ---- */
 void dw_edma_chan_poll_slow(struct dw_edma_chan *ch);
 enum dw_edma_cpl dw_edma_chan_cpl_mode(const struct dw_edma_chan *ch);
-void dw_edma_chan_diagnose(struct dw_edma_chan *ch, bool full);
+void dw_edma_chan_diagnose(struct dw_edma_chan *ch);
 int dw_edma_chan_progress(struct dw_edma_chan *ch);
 void dw_edma_chan_reprogram(struct dw_edma_chan *ch);
 int dw_edma_chan_cpl_setup(struct dw_edma_chan *ch);

@@ -190,7 +190,7 @@ job_done(struct ep_dev *dev, enum rte_dma_status_code st, uint64_t now,
 {
 	struct ep_job *j = &dev->fifo[dev->fifo_head];
 
-	ep_hist_add(&dev->m.cost, (uint64_t)(j->share + cpl_share + 0.5f));
+	ep_meas_job_cycles(&dev->m, (double)j->share + (double)cpl_share);
 	dev->fifo_head = (dev->fifo_head + 1) % dev->fifo_cap;
 	dev->outstanding--;
 	dev->done_seq++;
@@ -431,9 +431,10 @@ phase_result(const struct ep_config *cfg, struct ep_dev *dev, unsigned int p)
 
 /*
  * Baseline: the main lcore copies with plain memcpy() over buffer slots as
- * a device would, each call timed alone, while no device runs. A DMA
- * driver's cycles per job are worth offloading only if they are well below
- * these.
+ * a device would, while no device runs. A DMA driver's cycles per job are
+ * worth offloading only if they are well below these. The calls are timed
+ * in blocks of EP_CYC_WINDOW, each call taking the block's mean: a 64-byte
+ * copy is shorter than one tick of some TSCs.
  */
 static void
 memcpy_phase(struct ep_run *run, unsigned int p)
@@ -442,28 +443,34 @@ memcpy_phase(struct ep_run *run, unsigned int p)
 	struct ep_result *r = &run->mc[p];
 	uint32_t size = cfg->sizes[p], slot = 0;
 	uint64_t hz = rte_get_tsc_hz(), sum = 0, n = 0, t0, t1, start, end;
-	struct ep_hist *h = malloc(sizeof(*h));
+	struct ep_meas *m = malloc(sizeof(*m));
 
 	memset(r, 0, sizeof(*r));
-	if (h == NULL)
+	if (m == NULL)
 		return;
-	ep_hist_reset(h);
+	ep_meas_reset(m);
 	start = rte_rdtsc();
 	end = start + (uint64_t)(cfg->duration * (double)hz);
 	while (!stop_requested(run) &&
 			(cfg->jobs != 0 ? n < cfg->jobs : rte_rdtsc() < end)) {
-		size_t off = (size_t)slot * run->mc_slot_bytes;
-		uint64_t c;
+		uint64_t blk = EP_CYC_WINDOW, k, c;
 
+		if (cfg->jobs != 0 && cfg->jobs - n < blk)
+			blk = cfg->jobs - n;
 		t0 = rte_rdtsc_precise();
-		memcpy(run->mc_dst + off, run->mc_src + off, size);
+		for (k = 0; k < blk; k++) {
+			size_t off = (size_t)slot * run->mc_slot_bytes;
+
+			memcpy(run->mc_dst + off, run->mc_src + off, size);
+			if (++slot == run->mc_slots)
+				slot = 0;
+		}
 		t1 = rte_rdtsc_precise();
 		c = region(t0, t1);
 		sum += c;
-		ep_hist_add(h, c);
-		n++;
-		if (++slot == run->mc_slots)
-			slot = 0;
+		for (k = 0; k < blk; k++)
+			ep_meas_job_cycles(m, (double)c / (double)blk);
+		n += blk;
 	}
 	t1 = rte_rdtsc();
 	r->valid = true;
@@ -482,8 +489,8 @@ memcpy_phase(struct ep_run *run, unsigned int p)
 	}
 	r->enq_cycles = n ? (double)sum / (double)n : 0;
 	r->cycles_per_job = r->enq_cycles;
-	r->cyc_med = (double)ep_hist_percentile(h, 50);
-	r->cyc_p99 = (double)ep_hist_percentile(h, 99);
+	r->cyc_med = ep_meas_cycles_median(m);
+	r->cyc_p99 = ep_hist_percentile(&m->cost, 99);
 	r->doorbells_per_job = r->mmio_reads_per_job = -1;
 	r->mmio_writes_per_job = -1;
 	r->doorbell_retries = r->stall_checks = -1;
@@ -491,27 +498,27 @@ memcpy_phase(struct ep_run *run, unsigned int p)
 	r->proj_cpu_ns = r->proj_mjobs = r->proj_before_mjobs = -1;
 	r->before_reads = r->before_stores = -1;
 	r->link_pct = -1;           /* no link in a CPU copy */
-	free(h);
+	free(m);
 }
 
 /* Per-job driver cycles of all devices of phase p, for the total row. */
 static void
 total_cost(struct ep_run *run, unsigned int p)
 {
-	struct ep_hist *h = malloc(sizeof(*h));
+	struct ep_meas *m = malloc(sizeof(*m));
 	unsigned int i;
 
 	run->total[p].cyc_med = run->total[p].cyc_p99 = -1;
-	if (h == NULL)
+	if (m == NULL)
 		return;
-	ep_hist_reset(h);
+	ep_meas_reset(m);
 	for (i = 0; i < run->n_devs; i++)
-		ep_hist_merge(h, &run->devs[i].m.cost);
-	if (h->count) {
-		run->total[p].cyc_med = (double)ep_hist_percentile(h, 50);
-		run->total[p].cyc_p99 = (double)ep_hist_percentile(h, 99);
+		ep_meas_merge_cycles(m, &run->devs[i].m);
+	if (m->cost.count) {
+		run->total[p].cyc_med = ep_meas_cycles_median(m);
+		run->total[p].cyc_p99 = ep_hist_percentile(&m->cost, 99);
 	}
-	free(h);
+	free(m);
 }
 
 int

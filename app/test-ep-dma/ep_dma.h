@@ -121,7 +121,7 @@ struct ep_dev_desc {
 };
 
 /* Latency histogram: log2 buckets split in EP_HIST_SUB linear sub-buckets. */
-#define EP_HIST_SUB_BITS 5
+#define EP_HIST_SUB_BITS 7
 #define EP_HIST_SUB (1u << EP_HIST_SUB_BITS)
 #define EP_HIST_BUCKETS (64 * EP_HIST_SUB)
 
@@ -144,7 +144,14 @@ struct ep_meas {
 	uint64_t submits;
 	struct ep_hist lat;        /* TSC cycles, submit to completion seen */
 	struct ep_hist cost;       /* driver TSC cycles of each job */
+	struct ep_hist cost_win;   /* mean of each window, x EP_CYC_WIN_SCALE */
+	double win_sum;            /* cycles of the window being filled */
+	unsigned int win_n;        /* its jobs so far */
 };
+
+/* Jobs per window of the median's histogram, and its fixed-point scale. */
+#define EP_CYC_WINDOW 64
+#define EP_CYC_WIN_SCALE 16.0
 
 /** The dw_edma PMD's fast-path counters (valid false for other devices). */
 struct ep_ctr {
@@ -297,9 +304,12 @@ int ep_dev_check_violations(const struct ep_dev_desc *d);
 /* measure.c */
 void ep_hist_reset(struct ep_hist *h);
 void ep_hist_add(struct ep_hist *h, uint64_t v);
-uint64_t ep_hist_percentile(const struct ep_hist *h, double pct);
+double ep_hist_percentile(const struct ep_hist *h, double pct);
 void ep_hist_merge(struct ep_hist *dst, const struct ep_hist *src);
 void ep_meas_reset(struct ep_meas *m);
+void ep_meas_job_cycles(struct ep_meas *m, double cycles);
+double ep_meas_cycles_median(const struct ep_meas *m);
+void ep_meas_merge_cycles(struct ep_meas *dst, const struct ep_meas *src);
 void ep_result_fill(struct ep_result *r, const struct ep_dev *dev,
 		double seconds, const struct ep_ctr *delta);
 void ep_result_project(struct ep_result *r, const struct ep_config *cfg,

@@ -141,9 +141,11 @@ ep_out_table(FILE *f, const struct ep_run *run)
 		for (i = 0; i < n; i++)
 			table_row(f, rows[i]);
 	}
-	fprintf(f, "(cyc_med/cyc_p99: TSC cycles of each job in rte_dma_copy/"
-		"submit/completed, its share\n of each call; enq/submit/cpl: means "
-		"per job; latency in ns, submit to completion seen)\n");
+	fprintf(f, "(cyc_med/cyc_p99: TSC cycles of a job in rte_dma_copy/"
+		"submit/completed, its share\n of each call; cyc_med: median of "
+		"the means of %u-job windows, cyc_p99: of single jobs;\n "
+		"enq/submit/cpl: means per job; latency in ns, submit to "
+		"completion seen)\n", EP_CYC_WINDOW);
 	ep_out_projection(f, run);
 }
 

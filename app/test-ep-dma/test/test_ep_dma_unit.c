@@ -19,9 +19,9 @@ int ep_dma_logtype;
 volatile bool ep_force_quit;
 
 static int
-within(uint64_t v, uint64_t want, double pct)
+within(double v, double want, double pct)
 {
-	double d = (double)v - (double)want;
+	double d = v - want;
 
 	return (d < 0 ? -d : d) <= (double)want * pct / 100.0;
 }
@@ -33,14 +33,14 @@ test_hist_small_exact(void)
 	uint64_t v;
 
 	ep_hist_reset(&h);
-	for (v = 0; v < 32; v++)
+	for (v = 0; v < 256; v++)
 		ep_hist_add(&h, v);
-	EP_TEST_ASSERT_EQ(h.count, 32, "count");
+	EP_TEST_ASSERT_EQ(h.count, 256, "count");
 	EP_TEST_ASSERT_EQ(h.min, 0, "min");
-	EP_TEST_ASSERT_EQ(h.max, 31, "max");
-	/* below 32 every value has its own bucket */
-	EP_TEST_ASSERT_EQ(ep_hist_percentile(&h, 50), 15, "median");
-	EP_TEST_ASSERT_EQ(ep_hist_percentile(&h, 100), 31, "p100");
+	EP_TEST_ASSERT_EQ(h.max, 255, "max");
+	/* below 256 every value has its own bucket */
+	EP_TEST_ASSERT_EQ(ep_hist_percentile(&h, 50), 127, "median");
+	EP_TEST_ASSERT_EQ(ep_hist_percentile(&h, 100), 255, "p100");
 	EP_TEST_ASSERT_EQ(ep_hist_percentile(&h, 0.1), 0, "p0.1");
 	return 0;
 }
@@ -54,10 +54,11 @@ test_hist_uniform(void)
 	ep_hist_reset(&h);
 	for (v = 1; v <= 100000; v++)
 		ep_hist_add(&h, v);
-	EP_TEST_ASSERT(within(ep_hist_percentile(&h, 50), 50000, 3.2),
-		"median %lu", (unsigned long)ep_hist_percentile(&h, 50));
-	EP_TEST_ASSERT(within(ep_hist_percentile(&h, 99), 99000, 3.2),
-		"p99 %lu", (unsigned long)ep_hist_percentile(&h, 99));
+	/* interpolated within its bucket: as close as the data allows */
+	EP_TEST_ASSERT(within(ep_hist_percentile(&h, 50), 50000, 0.01),
+		"median %.1f", ep_hist_percentile(&h, 50));
+	EP_TEST_ASSERT(within(ep_hist_percentile(&h, 99), 99000, 0.01),
+		"p99 %.1f", ep_hist_percentile(&h, 99));
 	EP_TEST_ASSERT_EQ(h.min, 1, "min");
 	EP_TEST_ASSERT_EQ(h.max, 100000, "max");
 	EP_TEST_ASSERT_EQ(h.sum, 100000ull * 100001 / 2, "sum");
@@ -77,11 +78,48 @@ test_hist_large_and_merge(void)
 	ep_hist_add(&b, UINT64_MAX / 2);
 	ep_hist_merge(&a, &b);
 	EP_TEST_ASSERT_EQ(a.count, 100, "merged count");
-	EP_TEST_ASSERT(within(ep_hist_percentile(&a, 50), 1000, 3.2), "median");
-	EP_TEST_ASSERT(within(ep_hist_percentile(&a, 99), 1000, 3.2), "p99");
-	EP_TEST_ASSERT(ep_hist_percentile(&a, 100) == UINT64_MAX / 2, "max");
-	EP_TEST_ASSERT_EQ(ep_hist_percentile(&b, 50), UINT64_MAX / 2,
+	EP_TEST_ASSERT(within(ep_hist_percentile(&a, 50), 1000, 0.8), "median");
+	EP_TEST_ASSERT(within(ep_hist_percentile(&a, 99), 1000, 0.8), "p99");
+	EP_TEST_ASSERT(ep_hist_percentile(&a, 100) == (double)(UINT64_MAX / 2),
+		"max");
+	EP_TEST_ASSERT(ep_hist_percentile(&b, 50) == (double)(UINT64_MAX / 2),
 		"single sample is exact");
+	return 0;
+}
+
+/*
+ * Per-job cycles as a coarse TSC reports them: a 10.5-cycle job reads as 0
+ * or 21. The median of single jobs can only be one of the two; the median
+ * of window means finds 10.5, and one job held up a million cycles by a
+ * preemption moves it by nothing.
+ */
+static int
+test_cycles_window_median(void)
+{
+	static struct ep_meas m;
+	unsigned int i;
+
+	ep_meas_reset(&m);
+	for (i = 0; i < 10; i++)
+		ep_meas_job_cycles(&m, i % 2 ? 21 : 0);
+	EP_TEST_ASSERT_EQ(m.cost_win.count, 0, "no window full yet");
+	EP_TEST_ASSERT(ep_meas_cycles_median(&m) == 0 ||
+		ep_meas_cycles_median(&m) == 21,
+		"short run: median of single jobs, %.2f",
+		ep_meas_cycles_median(&m));
+	ep_meas_reset(&m);
+	for (i = 0; i < 1000 * EP_CYC_WINDOW; i++)
+		ep_meas_job_cycles(&m, i % 2 ? 21 : 0);
+	ep_meas_job_cycles(&m, 1e6);
+	for (i = 1; i < EP_CYC_WINDOW; i++)
+		ep_meas_job_cycles(&m, i % 2 ? 21 : 0);
+	EP_TEST_ASSERT_EQ(m.cost.count, 1001 * EP_CYC_WINDOW, "every job counted");
+	EP_TEST_ASSERT_EQ(m.cost_win.count, 1001, "one value per window");
+	EP_TEST_ASSERT(within(ep_meas_cycles_median(&m), 10.5, 1),
+		"window median %.2f, want 10.5", ep_meas_cycles_median(&m));
+	EP_TEST_ASSERT(ep_hist_percentile(&m.cost, 50) == 0 ||
+		ep_hist_percentile(&m.cost, 50) == 21,
+		"single-job median stays on a tick");
 	return 0;
 }
 
@@ -387,6 +425,7 @@ static const struct ep_test_case cases[] = {
 	{ "hist_small_exact", test_hist_small_exact },
 	{ "hist_uniform", test_hist_uniform },
 	{ "hist_large_and_merge", test_hist_large_and_merge },
+	{ "cycles_window_median", test_cycles_window_median },
 	{ "opt_sizes", test_opt_sizes },
 	{ "opt_values", test_opt_values },
 	{ "opt_lcore_map_and_ep", test_opt_lcore_map_and_ep },

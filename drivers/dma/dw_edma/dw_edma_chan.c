@@ -29,7 +29,7 @@ ring_reset(struct dw_edma_chan *ch)
 	dw_wr32_relaxed(ch, link + DW_LL_OFF_SIZE, 0);
 	dw_wr64_relaxed(ch, link + DW_LL_OFF_PTR_LO, ch->desc_addr);
 	ch->cb = 1;
-	rte_io_wmb();
+	rte_wmb();                  /* a store fence: hardware reference P.11 */
 	ring_write_link(ch);
 	ch->head = 0;
 	ch->hw_done = 0;

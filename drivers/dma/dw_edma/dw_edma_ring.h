@@ -217,8 +217,15 @@ ring_release(struct dw_edma_chan *ch)
 			llp_pace_release(ch);
 	}
 	ch->batch_bytes = 0;
-	rte_io_wmb();
+	/*
+	 * Store fences, not I/O barriers: on x86 rte_io_wmb() only stops the
+	 * compiler, enough for the uncached mapping vfio-pci gives, but a host
+	 * that maps the window write-combining may reorder the stores and keep
+	 * them buffered past a read of it (hardware reference P.11).
+	 */
+	rte_wmb();
 	dw_wr32_relaxed(ch, slot_ptr(ch, ch->batch_first) + DW_LL_OFF_CTRL, ch->batch_ctrl);
+	rte_wmb();
 	/* non-posted read: the LL writes have landed before the doorbell */
 	(void)dw_rd32(ch, slot_ptr(ch, ch->batch_first) + DW_LL_OFF_CTRL);
 	/* a halted channel awaiting recovery is rung by the recovery */

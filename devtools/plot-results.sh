@@ -148,12 +148,12 @@ set title 'jobs per second'
 set ylabel 'Mjobs/s (log scale)'
 plot $mj
 set key top left
-set title 'driver CPU cost per job (median job of each run)'
+set title 'driver CPU cost per job (median of 64-job window means)'
 set ylabel 'TSC cycles per job (log scale)'
 plot $cyc
 unset logscale y
 set yrange [0:*]
-set key bottom right
+set key at graph 0.99, graph 0.84 right top
 set title 'silicon ceiling per core (solid: now; dashed: before write-back)'
 set ylabel 'Mjobs/s per core'
 $ceil_set

@@ -241,7 +241,7 @@ awk -F, -v secs="$secs" -v reps="$repeats" -v link="$link" -v limit="$limit" \
 			printf "FAILED RUNS: %d (%d failed jobs), left out of the " \
 				"medians; see the logs\n", failed_runs, errors
 		printf "cycles: TSC cycles of a job inside rte_dma_copy/submit/" \
-			"completed (memcpy: per call); median of\n64-job window means, " \
+			"completed (memcpy: per call); median of\n8-job window means, " \
 			"p99 of single jobs (memcpy: of 64-call blocks);\nceiling: 1e9 / " \
 			"(cpu_ns + reads x read + stores x store ...), see --costs\n"
 		exit errors != 0

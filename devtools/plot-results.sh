@@ -148,7 +148,7 @@ set title 'jobs per second'
 set ylabel 'Mjobs/s (log scale)'
 plot $mj
 set key top left
-set title 'driver CPU cost per job (median of 64-job window means)'
+set title 'driver CPU cost per job (median of 8-job window means)'
 set ylabel 'TSC cycles per job (log scale)'
 plot $cyc
 unset logscale y

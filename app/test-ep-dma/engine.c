@@ -433,7 +433,7 @@ phase_result(const struct ep_config *cfg, struct ep_dev *dev, unsigned int p)
  * Baseline: the main lcore copies with plain memcpy() over buffer slots as
  * a device would, while no device runs. A DMA driver's cycles per job are
  * worth offloading only if they are well below these. The calls are timed
- * in blocks of EP_CYC_WINDOW, each call taking the block's mean: a 64-byte
+ * in blocks of EP_MEMCPY_BLOCK, each call taking the block's mean: a 64-byte
  * copy is shorter than one tick of some TSCs.
  */
 static void
@@ -453,7 +453,7 @@ memcpy_phase(struct ep_run *run, unsigned int p)
 	end = start + (uint64_t)(cfg->duration * (double)hz);
 	while (!stop_requested(run) &&
 			(cfg->jobs != 0 ? n < cfg->jobs : rte_rdtsc() < end)) {
-		uint64_t blk = EP_CYC_WINDOW, k, c;
+		uint64_t blk = EP_MEMCPY_BLOCK, k, c;
 
 		if (cfg->jobs != 0 && cfg->jobs - n < blk)
 			blk = cfg->jobs - n;

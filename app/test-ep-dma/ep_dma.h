@@ -149,9 +149,14 @@ struct ep_meas {
 	unsigned int win_n;        /* its jobs so far */
 };
 
-/* Jobs per window of the median's histogram, and its fixed-point scale. */
-#define EP_CYC_WINDOW 64
+/*
+ * Jobs per window of the median's histogram (fewer than a burst of 32
+ * holds, so that at burst 32 a window is one burst's jobs), its
+ * fixed-point scale, and the memcpy row's calls per timed block.
+ */
+#define EP_CYC_WINDOW 8
 #define EP_CYC_WIN_SCALE 16.0
+#define EP_MEMCPY_BLOCK 64
 
 /** The dw_edma PMD's fast-path counters (valid false for other devices). */
 struct ep_ctr {

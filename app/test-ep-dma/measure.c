@@ -14,10 +14,13 @@
  * Driver cycles per job go into two histograms: one value per job, for the
  * tail, and the mean of each window of EP_CYC_WINDOW consecutive jobs, for
  * the median. The TSC ticks every few tens of cycles on some hosts (21 on
- * the nested-virtualisation machines this is developed on), which is the
- * whole cost of a 64-byte job; a median of single jobs then snaps from one
- * tick to the next between runs. A window's mean resolves the cost below the
- * tick, and a call delayed by preemption still spoils only its own window.
+ * the nested-virtualisation machines this is developed on). At burst 1
+ * every job is timed by calls of its own, a few ticks long, and the median
+ * of single jobs snaps from one tick to the next between runs; the mean of
+ * a window resolves the cost below the tick, and a call that a preemption
+ * holds up still spoils only its own window. At burst 32 the jobs of a
+ * burst share its timed calls, a window lies within one burst, and the
+ * median is the median job's, as before.
  */
 
 #include <string.h>
